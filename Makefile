@@ -1,0 +1,111 @@
+# dcsim — top-level build.
+#
+#   make run     install what is missing, build, simulate the default scenario, draw its chart
+#   make test    install what is missing, build, run every test
+#   make asan | ubsan | bench | deps | clean
+#
+# Sources are found by wildcard: sim/<layer>/*.c go into build/libdcsim.a (sim/cli/ is the
+# command line and goes into build/dcsim only), tests/test_*.c each become a cmocka binary.
+
+BUILD    ?= build
+CC       ?= cc
+OPT      ?= -O2 -g
+SAN      ?=
+SCENARIO ?= scenarios/stargate-abilene.yaml
+RUN_NAME  = $(basename $(notdir $(SCENARIO)))
+RUN_DIR  ?= out/$(RUN_NAME)
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
+        -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+
+# pkg-config is evaluated lazily (recursive '='), in recipes only, so that it runs after
+# the deps stamp has installed the packages on a fresh machine.
+PKG_CFLAGS = $(shell pkg-config --cflags gsl yaml-0.1)
+PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1) -lcsv -lm
+
+CPPFLAGS := -Iinclude -Isim -D_GNU_SOURCE
+ALL_CFLAGS = $(WARN) $(OPT) $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS_EXTRA)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS_EXTRA)
+
+LIB_SRC  := $(sort $(wildcard sim/core/*.c sim/io/*.c sim/scenario/*.c sim/model/*.c \
+                              sim/record/*.c sim/analysis/*.c))
+CLI_SRC  := $(sort $(wildcard sim/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SUP := $(sort $(wildcard tests/support/*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SUP_OBJ := $(TEST_SUP:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+LIB := $(BUILD)/libdcsim.a
+BIN := $(BUILD)/dcsim
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+DEB_PKGS := libgsl-dev libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config python3-simpy3
+
+.PHONY: all run test asan ubsan bench clean deps check-warnings
+.DELETE_ON_ERROR:
+
+all: $(BIN) $(LIB)
+
+deps: $(DEPS_STAMP)
+
+# Installs only what is missing; 'apt-get update' runs only when a package is not found.
+$(DEPS_STAMP): tools/deps.sh
+	@sh tools/deps.sh $(DEB_PKGS)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUP_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUP_OBJ) $(LIB) $(PKG_LIBS) -lcmocka
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+# The tests find the binary and the sources through these variables.
+test: $(BIN) $(TEST_BIN)
+	@DCSIM_BIN=$(abspath $(BIN)) DCSIM_ROOT=$(CURDIR) sh tests/run.sh $(TEST_BIN)
+
+run: $(BIN)
+	$(BIN) run $(SCENARIO) -o $(RUN_DIR)
+	gnuplot -e "ts='$(RUN_DIR)/timeseries.csv'; ms='$(RUN_DIR)/milestones.csv'; out='$(RUN_DIR)/power.png'" plots/power.gp
+	@echo "wrote $(RUN_DIR)/{timeseries,events,milestones,summary,meta}.csv and $(RUN_DIR)/power.png"
+
+# Sanitizer builds live in their own trees so they never mix objects with the normal build.
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+ubsan:
+	$(MAKE) BUILD=build-ubsan OPT="-O1 -g" \
+	    SAN="-fsanitize=undefined -fno-sanitize-recover=all" test
+
+bench: $(BENCH_BIN) | $(DEPS_STAMP)
+	@sh bench/run.sh $(BUILD)/bench
+
+clean:
+	rm -rf build build-asan build-ubsan out
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUP_OBJ:.o=.d) \
+         $(TEST_BIN:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d) \
+         $(BENCH_BIN:$(BUILD)/bench/%=$(BUILD)/obj/bench/%.d)

@@ -1,0 +1,69 @@
+/* The discrete-event engine: a clock in whole seconds and a 4-ary array heap of pending
+ * events ordered by (time, sequence number), so equal times run first-in-first-out and runs
+ * are deterministic. The hot path allocates nothing: the heap grows by doubling. */
+#ifndef DCSIM_ENGINE_H
+#define DCSIM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcsim/diag.h"
+
+/* Simulated time: seconds since the scenario's start. Exact over any horizon. */
+typedef int64_t dcsim_time;
+
+#define DCSIM_TIME_NEVER INT64_MAX
+
+/* A pending event: a small plain struct. kind and target are the model's business (a kind
+ * of event and an index into a model array); gen is stamped by the engine for cancellation. */
+typedef struct dcsim_event {
+    dcsim_time time;
+    uint64_t seq;
+    uint32_t kind;
+    uint32_t target;
+    uint32_t gen;
+} dcsim_event;
+
+typedef struct dcsim_engine dcsim_engine;
+
+/* Called for every event that is popped and not cancelled. ctx is the pointer given to
+ * dcsim_engine_create. The handler may schedule, cancel and stop. */
+typedef void (*dcsim_event_fn)(void *ctx, dcsim_engine *e, const dcsim_event *ev);
+
+/* Create an engine at time 0 with room for `capacity_hint` pending events (0 is fine) and
+ * `n_targets` cancellation targets (events may only name targets < n_targets; 0 means
+ * targets are not checked and cancellation is unavailable). Returns NULL when out of memory.
+ * The caller frees it with dcsim_engine_destroy. */
+dcsim_engine *dcsim_engine_create(dcsim_event_fn handler, void *ctx, size_t capacity_hint,
+                                  uint32_t n_targets);
+void dcsim_engine_destroy(dcsim_engine *e);
+
+/* Current simulated time. */
+dcsim_time dcsim_engine_now(const dcsim_engine *e);
+
+/* Schedule an event of `kind` for `target` at absolute time t (t >= now). Returns DCSIM_OK,
+ * or DCSIM_ENOMEM if the heap could not grow (the event is then not scheduled). */
+dcsim_status dcsim_engine_schedule(dcsim_engine *e, dcsim_time t, uint32_t kind,
+                                   uint32_t target);
+
+/* Cancel every pending event of `target`: they are skipped when popped (generation check). */
+void dcsim_engine_cancel_target(dcsim_engine *e, uint32_t target);
+
+/* Run events in order until none is left with time <= until, or dcsim_engine_stop is called.
+ * Unless stopped, the clock then stands at `until` (or stays where it is if until < now).
+ * Returns the number of events handled (cancelled ones not counted). */
+uint64_t dcsim_engine_run_until(dcsim_engine *e, dcsim_time until);
+
+/* Ask the running loop to return after the current event. */
+void dcsim_engine_stop(dcsim_engine *e);
+
+/* Number of pending events (cancelled ones still count until popped). */
+size_t dcsim_engine_pending(const dcsim_engine *e);
+
+/* Time of the next pending event, or DCSIM_TIME_NEVER when there is none. */
+dcsim_time dcsim_engine_next_time(const dcsim_engine *e);
+
+/* Total events handled since creation. */
+uint64_t dcsim_engine_handled(const dcsim_engine *e);
+
+#endif

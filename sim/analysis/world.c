@@ -1,0 +1,102 @@
+/* One replication: an engine, the campus model and its recorder, run from the scenario's
+ * start to its horizon. The world is the unit the Monte Carlo runner multiplies; it shares
+ * nothing mutable with other worlds. */
+#include "dcsim/world.h"
+
+#include <stdlib.h>
+
+#include "dcsim/engine.h"
+#include "dcsim/eventlog.h"
+#include "model/model.h"
+#include "record/recorder.h"
+
+struct dcsim_world {
+    const dcsim_scenario *sc;
+    uint64_t replication;
+    dcsim_engine *eng;
+    dcsim_model *model;
+    dcsim_eventlog log;
+    dcsim_recorder rec;
+};
+
+/* Every event goes to the model; milestones are checked right after, so their dates are
+ * exact to the second rather than rounded to a sample step. */
+static void on_event(void *ctx, dcsim_engine *e, const dcsim_event *ev)
+{
+    dcsim_world *w = ctx;
+    model_handle(w->model, ev);
+    dcsim_recorder_check(&w->rec, w->model, dcsim_engine_now(e), &w->log);
+}
+
+dcsim_status dcsim_world_create(const dcsim_scenario *sc, uint64_t replication,
+                                dcsim_world **out, dcsim_diag *d)
+{
+    *out = NULL;
+    dcsim_world *w = calloc(1, sizeof *w);
+    if (!w)
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    w->sc = sc;
+    w->replication = replication;
+    dcsim_eventlog_init(&w->log);
+    /* Pending events: at most one arrival per delivery, one install per building, one
+     * commissioning per rack, plus activities and tranches. */
+    size_t hint = (size_t)sc->n_racks + sc->n_activities + sc->n_tranches + 16;
+    w->eng = dcsim_engine_create(on_event, w, hint, 0);
+    if (w->eng)
+        w->model = model_create(sc, replication, w->eng, &w->log);
+    if (!w->eng || !w->model || dcsim_recorder_init(&w->rec, sc) != DCSIM_OK) {
+        dcsim_world_destroy(w);
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0,
+                              "out of memory while setting up the simulation (%u racks)",
+                              sc->n_racks);
+    }
+    *out = w;
+    return DCSIM_OK;
+}
+
+void dcsim_world_destroy(dcsim_world *w)
+{
+    if (!w)
+        return;
+    model_destroy(w->model);
+    dcsim_engine_destroy(w->eng);
+    dcsim_recorder_fini(&w->rec);
+    dcsim_eventlog_fini(&w->log);
+    free(w);
+}
+
+dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = w->sc;
+    model_begin(w->model);
+    /* Conditions that hold before anything happens (a zero threshold) are met at time 0. */
+    dcsim_recorder_check(&w->rec, w->model, 0, &w->log);
+    for (uint32_t k = 0; k < w->rec.n_rows && !w->model->out_of_memory; k++) {
+        int64_t t = (int64_t)k * sc->sample_s;
+        dcsim_engine_run_until(w->eng, t);
+        dcsim_recorder_sample(&w->rec, w->model, t);
+    }
+    if (w->model->out_of_memory || w->log.out_of_memory)
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory during the run");
+    /* Close the stranded-rack integral at the horizon. */
+    dcsim_engine_run_until(w->eng, sc->horizon_s);
+    model_touch(w->model);
+    return DCSIM_OK;
+}
+
+dcsim_status dcsim_world_write(const dcsim_world *w, const char *dir, const char *command_line,
+                               dcsim_diag *d)
+{
+    return dcsim_recorder_write(&w->rec, w->model, &w->log, dcsim_engine_handled(w->eng),
+                                w->replication, dir, command_line, d);
+}
+
+int64_t dcsim_world_milestone_time(const dcsim_world *w, uint32_t milestone)
+{
+    return milestone < w->sc->n_milestones ? w->rec.ms_time[milestone] : -1;
+}
+
+uint64_t dcsim_world_events_handled(const dcsim_world *w)
+{
+    return dcsim_engine_handled(w->eng);
+}

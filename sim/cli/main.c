@@ -1,0 +1,257 @@
+/* dcsim: the command line, a thin client of libdcsim. It parses arguments, loads the
+ * scenario, runs it, and writes outputs into a directory that appears atomically.
+ * Exit codes: 0 success, 1 runtime failure, 2 bad input or usage. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcsim/diag.h"
+#include "dcsim/outdir.h"
+#include "dcsim/scenario.h"
+#include "dcsim/units.h"
+#include "dcsim/version.h"
+#include "dcsim/world.h"
+
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+    "usage: dcsim COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO [-o DIR] [--seed N] [--set PATH=VALUE]...   simulate one replication\n"
+    "  validate SCENARIO [--set PATH=VALUE]...                  check the scenario, print the plan\n"
+    "  help [COMMAND]                                           this text\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR      output directory (default out/<scenario name>); it appears\n"
+    "                        whole or not at all, and replaces an older dcsim output there\n"
+    "      --seed N          random seed (replaces the scenario's 'seed')\n"
+    "      --set PATH=VALUE  override one scenario value, e.g.\n"
+    "                        --set power.sources.grid.capacity=800MW\n"
+    "  -q, --quiet           print nothing but errors\n"
+    "  -h, --help            this text\n"
+    "      --version         print the version\n"
+    "\n"
+    "run writes timeseries.csv, events.csv, milestones.csv, summary.csv and meta.csv.\n"
+    "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.\n";
+
+typedef struct cli_opts {
+    const char *command;
+    const char *scenario;
+    const char *output;
+    bool has_seed;
+    uint64_t seed;
+    bool quiet;
+    const char **sets;
+    size_t n_sets;
+} cli_opts;
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "dcsim: error: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see dcsim --help)\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static bool parse_seed(const char *s, uint64_t *out)
+{
+    if (!*s)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, NULL, 10);
+    if (errno == ERANGE)
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+/* a is option `name`, alone or as name=value. */
+static bool opt_is(const char *a, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+/* Returns -1 when parsing succeeded, else the exit code. */
+static int parse_args(int argc, char **argv, cli_opts *o)
+{
+    o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
+    if (!o->sets) {
+        fprintf(stderr, "dcsim: error: out of memory\n");
+        return 1;
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
+            strcmp(a, "--set") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option '%s' needs a value", a);
+            val = argv[++i];
+        } else if (strncmp(a, "--output=", 9) == 0 || strncmp(a, "--seed=", 7) == 0 ||
+                   strncmp(a, "--set=", 6) == 0) {
+            val = strchr(a, '=') + 1;
+        }
+        if (strcmp(a, "-o") == 0 || opt_is(a, "--output")) {
+            o->output = val;
+        } else if (opt_is(a, "--seed")) {
+            if (!parse_seed(val, &o->seed))
+                return usage_error("--seed needs a whole number from 0 to 18446744073709551615, "
+                                   "not '%s'", val);
+            o->has_seed = true;
+        } else if (opt_is(a, "--set")) {
+            o->sets[o->n_sets++] = val;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = true;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s'", a);
+        } else if (!o->scenario) {
+            o->scenario = a;
+        } else {
+            return usage_error("unexpected argument '%s' (one scenario at a time)", a);
+        }
+    }
+    if (!o->scenario)
+        return usage_error("'%s' needs a scenario file", o->command);
+    return -1;
+}
+
+static int fail(const dcsim_diag *d)
+{
+    dcsim_diag_print(d, stderr);
+    return dcsim_status_exit_code(d->status);
+}
+
+/* The command line as typed, for meta.csv: arguments with spaces or quotes are quoted. */
+static void join_args(int argc, char **argv, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < argc && used + 1 < n; i++) {
+        bool q = strpbrk(argv[i], " \t\"'") != NULL;
+        int w = snprintf(buf + used, n - used, "%s%s%s%s", i ? " " : "", q ? "'" : "", argv[i],
+                         q ? "'" : "");
+        if (w < 0)
+            break;
+        used += (size_t)w < n - used ? (size_t)w : n - used - 1;
+    }
+}
+
+static void default_output(const dcsim_scenario *sc, char *buf, size_t n)
+{
+    snprintf(buf, n, "out/%s", sc->name);
+}
+
+static void print_milestones(const dcsim_scenario *sc, const dcsim_world *w, FILE *f)
+{
+    char d1[32], d2[32];
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        const dcsim_milestone *m = &sc->milestones[i];
+        int64_t t = dcsim_world_milestone_time(w, i);
+        dcsim_format_date(sc->start_unix + m->planned_s, d1, sizeof d1);
+        if (t >= 0)
+            fprintf(f, "  %-20s planned %-10s simulated %-20s slip %+8.1f d\n", m->name, d1,
+                    dcsim_format_date(sc->start_unix + t, d2, sizeof d2),
+                    (double)(t - m->planned_s) / 86400.0);
+        else
+            fprintf(f, "  %-20s planned %-10s not reached within the horizon\n", m->name, d1);
+    }
+}
+
+static int cmd_run(int argc, char **argv, const cli_opts *o)
+{
+    dcsim_diag d;
+    dcsim_scenario *sc = NULL;
+    if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
+        return fail(&d);
+
+    dcsim_world *w = NULL;
+    dcsim_status st = dcsim_world_create(sc, 0, &w, &d);
+    if (!st)
+        st = dcsim_world_run(w, &d);
+
+    char out[4096];
+    if (o->output)
+        snprintf(out, sizeof out, "%s", o->output);
+    else
+        default_output(sc, out, sizeof out);
+    dcsim_outdir od = {0};
+    if (!st)
+        st = dcsim_outdir_begin(&od, out, &d);
+    if (!st) {
+        char cmd[8192];
+        join_args(argc, argv, cmd, sizeof cmd);
+        st = dcsim_world_write(w, od.tmp_path, cmd, &d);
+        if (!st)
+            st = dcsim_outdir_commit(&od, &d);
+        if (st)
+            dcsim_outdir_abort(&od);
+    }
+    if (!st && !o->quiet) {
+        printf("dcsim %s: %s, seed %llu, %llu events\n", DCSIM_VERSION, sc->name,
+               (unsigned long long)sc->seed, (unsigned long long)dcsim_world_events_handled(w));
+        print_milestones(sc, w, stdout);
+        printf("wrote %s/\n", out);
+    }
+    dcsim_world_destroy(w);
+    dcsim_scenario_free(sc);
+    return st ? fail(&d) : 0;
+}
+
+static int cmd_validate(const cli_opts *o)
+{
+    dcsim_diag d;
+    dcsim_scenario *sc = NULL;
+    if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
+        return fail(&d);
+    if (!o->quiet) {
+        dcsim_scenario_print_plan(sc, stdout);
+        printf("ok: %s is valid\n", o->scenario);
+    }
+    dcsim_scenario_free(sc);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("dcsim %s (scenario format %d)\n", DCSIM_VERSION, DCSIM_SCENARIO_FORMAT);
+        return 0;
+    }
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "validate") != 0) {
+        if (strcmp(cmd, "mc") == 0 || strcmp(cmd, "sweep") == 0 || strcmp(cmd, "plot") == 0 ||
+            strcmp(cmd, "report") == 0)
+            return usage_error("'%s' is not available in this version yet", cmd);
+        return usage_error("unknown command '%s'", cmd);
+    }
+    cli_opts o = {.command = cmd};
+    int rc = parse_args(argc, argv, &o);
+    if (rc < 0)
+        rc = strcmp(cmd, "run") == 0 ? cmd_run(argc, argv, &o) : cmd_validate(&o);
+    free(o.sets);
+    return rc;
+}

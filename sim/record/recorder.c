@@ -1,0 +1,358 @@
+/* The recorder: samples the model into rows, tracks milestones exactly, and writes the
+ * run's outputs (timeseries, events, milestones, summary, meta) with the CSV writer. Column
+ * names are a contract users' scripts rely on: add columns, never rename them. */
+#include "record/recorder.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcsim/csv.h"
+#include "dcsim/units.h"
+#include "dcsim/version.h"
+
+/* The fixed columns of timeseries.csv after time_s and date, in order. */
+enum {
+    COL_SUPPLY_MW,
+    COL_FACILITY_MW,
+    COL_IT_MW,
+    COL_PUE,
+    COL_RACKS_DELIVERED,
+    COL_RACKS_INSTALLED,
+    COL_RACKS_COMMISSIONING,
+    COL_RACKS_ENERGIZED,
+    COL_RACKS_STRANDED,
+    COL_GPUS_ENERGIZED,
+    COL_BUILDINGS_READY,
+    COL_FIXED
+};
+
+static const char *const fixed_cols[COL_FIXED] = {
+    "supply_mw", "facility_mw", "it_mw", "pue", "racks_delivered", "racks_installed",
+    "racks_commissioning", "racks_energized", "racks_stranded", "gpus_energized",
+    "buildings_ready",
+};
+
+/* Decimals written per column: MW to the watt, counts whole, PUE to 1e-4. */
+static int col_decimals(uint32_t c)
+{
+    if (c == COL_PUE)
+        return 4;
+    if (c < COL_FIXED && c != COL_SUPPLY_MW && c != COL_FACILITY_MW && c != COL_IT_MW)
+        return 0;
+    return 6;
+}
+
+dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->sc = sc;
+    rec->n_rows = (uint32_t)(sc->horizon_s / sc->sample_s + 1);
+    rec->n_cols = COL_FIXED + sc->n_sources;
+    rec->time_s = calloc(rec->n_rows, sizeof *rec->time_s);
+    rec->data = calloc((size_t)rec->n_rows * rec->n_cols, sizeof *rec->data);
+    rec->col_names = calloc(rec->n_cols, sizeof *rec->col_names);
+    rec->ms_time = calloc(sc->n_milestones + 1, sizeof *rec->ms_time);
+    rec->ms_cause = calloc(sc->n_milestones + 1, sizeof *rec->ms_cause);
+    rec->ms_path = calloc(sc->n_milestones + 1, sizeof *rec->ms_path);
+    if (!rec->time_s || !rec->data || !rec->col_names || !rec->ms_time || !rec->ms_cause ||
+        !rec->ms_path)
+        return DCSIM_ENOMEM;
+    for (uint32_t c = 0; c < rec->n_cols; c++) {
+        char name[128];
+        if (c < COL_FIXED)
+            snprintf(name, sizeof name, "%s", fixed_cols[c]);
+        else
+            snprintf(name, sizeof name, "supply_%s_mw", sc->sources[c - COL_FIXED].name);
+        rec->col_names[c] = strdup(name);
+        if (!rec->col_names[c])
+            return DCSIM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < sc->n_milestones; i++)
+        rec->ms_time[i] = -1;
+    return DCSIM_OK;
+}
+
+void dcsim_recorder_fini(dcsim_recorder *rec)
+{
+    if (rec->col_names)
+        for (uint32_t c = 0; c < rec->n_cols; c++)
+            free(rec->col_names[c]);
+    free(rec->col_names);
+    free(rec->time_s);
+    free(rec->data);
+    free(rec->ms_time);
+    free(rec->ms_cause);
+    free(rec->ms_path);
+    memset(rec, 0, sizeof *rec);
+}
+
+/* Facility PUE as the campus sees it: facility over IT power while anything is lit; before
+ * that, the IT-capacity-weighted design PUE of the buildings (so the column is never empty). */
+static double campus_pue(const dcsim_model *m)
+{
+    if (m->it_w > 0)
+        return m->facility_w / m->it_w;
+    double cap = 0, w = 0;
+    for (uint32_t b = 0; b < m->sc->n_buildings; b++) {
+        cap += m->sc->buildings[b].it_capacity_w;
+        w += m->sc->buildings[b].it_capacity_w * m->sc->buildings[b].pue;
+    }
+    return cap > 0 ? w / cap : 1.0;
+}
+
+void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t)
+{
+    DCSIM_ASSERT_SIM(rec->row < rec->n_rows, t, m->sc->seed);
+    double *row = &rec->data[(size_t)rec->row * rec->n_cols];
+    rec->time_s[rec->row] = t;
+    uint32_t ready = 0;
+    for (uint32_t b = 0; b < m->sc->n_buildings; b++)
+        ready += m->bld_ready[b];
+    row[COL_SUPPLY_MW] = m->supply_w / 1e6;
+    row[COL_FACILITY_MW] = m->facility_w / 1e6;
+    row[COL_IT_MW] = m->it_w / 1e6;
+    row[COL_PUE] = campus_pue(m);
+    row[COL_RACKS_DELIVERED] = m->n_delivered;
+    row[COL_RACKS_INSTALLED] = m->n_installed;
+    row[COL_RACKS_COMMISSIONING] = m->n_commissioning;
+    row[COL_RACKS_ENERGIZED] = m->n_energized;
+    row[COL_RACKS_STRANDED] = m->n_stranded;
+    row[COL_GPUS_ENERGIZED] = (double)m->gpus_energized;
+    row[COL_BUILDINGS_READY] = ready;
+    for (uint32_t s = 0; s < m->sc->n_sources; s++)
+        row[COL_FIXED + s] = m->source_online_w[s] / 1e6;
+    rec->row++;
+}
+
+void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now,
+                          dcsim_eventlog *log)
+{
+    for (uint32_t i = 0; i < rec->sc->n_milestones; i++) {
+        if (rec->ms_time[i] >= 0)
+            continue;
+        const dcsim_milestone *ms = &rec->sc->milestones[i];
+        /* Thresholds are compared with a hair of tolerance: 200 MW of racks summed from
+         * 132 kW pieces must count as 200. */
+        double v = gate_metric(m, ms->metric);
+        if (v + 1e-9 * fmax(1.0, ms->threshold) < ms->threshold)
+            continue;
+        rec->ms_time[i] = now;
+        snprintf(rec->ms_cause[i], sizeof rec->ms_cause[i], "%s", m->trigger);
+        activity_path(m, m->trigger_act, rec->ms_path[i], sizeof rec->ms_path[i]);
+        dcsim_eventlog_add(log, now, "milestone", ms->name, "%s; slip %.2f d; cause %s",
+                           ms->condition, (double)(now - ms->planned_s) / 86400.0, m->trigger);
+    }
+}
+
+/* ---- writers ---- */
+
+static dcsim_csvw *open_in(const char *dir, const char *name, dcsim_diag *d)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return dcsim_csvw_open(path, d);
+}
+
+static void date_field(dcsim_csvw *w, const dcsim_scenario *sc, int64_t t)
+{
+    char buf[32];
+    dcsim_csvw_str(w, dcsim_format_date(sc->start_unix + t, buf, sizeof buf));
+}
+
+static dcsim_status write_timeseries(const dcsim_recorder *rec, const char *dir, dcsim_diag *d)
+{
+    dcsim_csvw *w = open_in(dir, "timeseries.csv", d);
+    if (!w)
+        return d->status;
+    dcsim_csvw_str(w, "time_s");
+    dcsim_csvw_str(w, "date");
+    for (uint32_t c = 0; c < rec->n_cols; c++)
+        dcsim_csvw_str(w, rec->col_names[c]);
+    dcsim_csvw_endrow(w);
+    for (uint32_t r = 0; r < rec->row; r++) {
+        const double *row = &rec->data[(size_t)r * rec->n_cols];
+        dcsim_csvw_i64(w, rec->time_s[r]);
+        date_field(w, rec->sc, rec->time_s[r]);
+        for (uint32_t c = 0; c < rec->n_cols; c++)
+            dcsim_csvw_f64(w, row[c], col_decimals(c));
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
+static dcsim_status write_events(const dcsim_recorder *rec, const dcsim_eventlog *log,
+                                 const char *dir, dcsim_diag *d)
+{
+    dcsim_csvw *w = open_in(dir, "events.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const head[] = {"time_s", "date", "event", "element", "detail"};
+    for (size_t i = 0; i < 5; i++)
+        dcsim_csvw_str(w, head[i]);
+    dcsim_csvw_endrow(w);
+    for (size_t i = 0; i < log->len; i++) {
+        const dcsim_logline *l = &log->lines[i];
+        dcsim_csvw_i64(w, l->time_s);
+        date_field(w, rec->sc, l->time_s);
+        dcsim_csvw_str(w, l->event);
+        dcsim_csvw_str(w, l->element);
+        dcsim_csvw_str(w, l->detail);
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
+static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir, dcsim_diag *d)
+{
+    dcsim_csvw *w = open_in(dir, "milestones.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const head[] = {"milestone", "metric", "threshold", "planned",
+                                       "simulated", "slip_days", "reached", "cause",
+                                       "critical_path"};
+    for (size_t i = 0; i < 9; i++)
+        dcsim_csvw_str(w, head[i]);
+    dcsim_csvw_endrow(w);
+    for (uint32_t i = 0; i < rec->sc->n_milestones; i++) {
+        const dcsim_milestone *ms = &rec->sc->milestones[i];
+        dcsim_csvw_str(w, ms->name);
+        dcsim_csvw_str(w, dcsim_metric_name(ms->metric));
+        dcsim_csvw_f64(w, ms->threshold, 3);
+        date_field(w, rec->sc, ms->planned_s);
+        if (rec->ms_time[i] >= 0) {
+            date_field(w, rec->sc, rec->ms_time[i]);
+            dcsim_csvw_f64(w, (double)(rec->ms_time[i] - ms->planned_s) / 86400.0, 3);
+            dcsim_csvw_str(w, "true");
+            dcsim_csvw_str(w, rec->ms_cause[i]);
+            dcsim_csvw_str(w, rec->ms_path[i]);
+        } else {
+            /* Not reached within the horizon: no date and no number, never a fake one. */
+            dcsim_csvw_empty(w);
+            dcsim_csvw_empty(w);
+            dcsim_csvw_str(w, "false");
+            dcsim_csvw_empty(w);
+            dcsim_csvw_empty(w);
+        }
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
+static void kv(dcsim_csvw *w, const char *key, const char *value)
+{
+    dcsim_csvw_str(w, key);
+    dcsim_csvw_str(w, value);
+    dcsim_csvw_endrow(w);
+}
+
+static void metric_row(dcsim_csvw *w, const char *metric, double v, int decimals,
+                       const char *unit)
+{
+    dcsim_csvw_str(w, metric);
+    dcsim_csvw_f64(w, v, decimals);
+    dcsim_csvw_str(w, unit);
+    dcsim_csvw_endrow(w);
+}
+
+/* First time a per-row column reaches a value, or -1. */
+static int64_t first_time(const dcsim_recorder *rec, uint32_t col, double at_least)
+{
+    for (uint32_t r = 0; r < rec->row; r++)
+        if (rec->data[(size_t)r * rec->n_cols + col] >= at_least)
+            return rec->time_s[r];
+    return -1;
+}
+
+static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *m,
+                                  uint64_t events_handled, const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = rec->sc;
+    dcsim_csvw *w = open_in(dir, "summary.csv", d);
+    if (!w)
+        return d->status;
+    dcsim_csvw_str(w, "metric");
+    dcsim_csvw_str(w, "value");
+    dcsim_csvw_str(w, "unit");
+    dcsim_csvw_endrow(w);
+    double cap = 0;
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        cap += sc->sources[s].capacity_w;
+    uint32_t reached = 0;
+    for (uint32_t i = 0; i < sc->n_milestones; i++)
+        reached += rec->ms_time[i] >= 0;
+    metric_row(w, "horizon", (double)sc->horizon_s / 86400.0, 3, "d");
+    metric_row(w, "supply_planned_mw", cap / 1e6, 6, "MW");
+    metric_row(w, "supply_final_mw", m->supply_w / 1e6, 6, "MW");
+    metric_row(w, "facility_final_mw", m->facility_w / 1e6, 6, "MW");
+    metric_row(w, "it_energized_final_mw", m->it_w / 1e6, 6, "MW");
+    metric_row(w, "racks_planned", sc->n_racks, 0, "racks");
+    metric_row(w, "racks_delivered", m->n_delivered, 0, "racks");
+    metric_row(w, "racks_installed", m->n_installed, 0, "racks");
+    metric_row(w, "racks_energized", m->n_energized, 0, "racks");
+    metric_row(w, "racks_stranded_final", m->n_stranded, 0, "racks");
+    metric_row(w, "racks_stranded_peak", m->peak_stranded, 0, "racks");
+    metric_row(w, "stranded_rack_days", m->stranded_rack_s / 86400.0, 3, "rack-days");
+    metric_row(w, "gpus_planned", (double)sc->n_gpus, 0, "GPUs");
+    metric_row(w, "gpus_energized", (double)m->gpus_energized, 0, "GPUs");
+    metric_row(w, "milestones", sc->n_milestones, 0, "milestones");
+    metric_row(w, "milestones_reached", reached, 0, "milestones");
+    metric_row(w, "events_handled", (double)events_handled, 0, "events");
+    int64_t t = first_time(rec, COL_RACKS_ENERGIZED, sc->n_racks > 0 ? (double)sc->n_racks : 1);
+    dcsim_csvw_str(w, "all_racks_energized_date");
+    if (t >= 0 && sc->n_racks > 0)
+        date_field(w, sc, t);
+    else
+        dcsim_csvw_empty(w);
+    dcsim_csvw_str(w, "date");
+    dcsim_csvw_endrow(w);
+    return dcsim_csvw_close(w, d);
+}
+
+static dcsim_status write_meta(const dcsim_recorder *rec, uint64_t replication,
+                               const char *dir, const char *command_line, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = rec->sc;
+    dcsim_csvw *w = open_in(dir, "meta.csv", d);
+    if (!w)
+        return d->status;
+    char buf[64];
+    kv(w, "key", "value");
+    kv(w, "dcsim_version", DCSIM_VERSION);
+    kv(w, "kind", "run");
+    kv(w, "scenario", sc->path);
+    kv(w, "scenario_name", sc->name);
+    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)sc->file_hash);
+    kv(w, "scenario_fnv1a64", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sc->seed);
+    kv(w, "seed", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)replication);
+    kv(w, "replication", buf);
+    kv(w, "start", dcsim_format_date(sc->start_unix, buf, sizeof buf));
+    snprintf(buf, sizeof buf, "%lld", (long long)sc->horizon_s);
+    kv(w, "horizon_s", buf);
+    snprintf(buf, sizeof buf, "%lld", (long long)sc->sample_s);
+    kv(w, "sample_s", buf);
+    snprintf(buf, sizeof buf, "%d", DCSIM_SCENARIO_FORMAT);
+    kv(w, "scenario_format", buf);
+    kv(w, "command_line", command_line ? command_line : "");
+    return dcsim_csvw_close(w, d);
+}
+
+dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *m,
+                                  const dcsim_eventlog *log, uint64_t events_handled,
+                                  uint64_t replication, const char *dir,
+                                  const char *command_line, dcsim_diag *d)
+{
+    dcsim_status st = write_timeseries(rec, dir, d);
+    if (!st)
+        st = write_events(rec, log, dir, d);
+    if (!st)
+        st = write_milestones(rec, dir, d);
+    if (!st)
+        st = write_summary(rec, m, events_handled, dir, d);
+    if (!st)
+        st = write_meta(rec, replication, dir, command_line, d);
+    return st;
+}

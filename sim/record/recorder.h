@@ -1,0 +1,43 @@
+/* The recorder of one replication: the sampler (model metrics every sample step, kept as
+ * rows of numbers), the milestone tracker (the first time each condition holds, exact to the
+ * second, with its cause and critical path), and the writers of the run's CSV files. */
+#ifndef DCSIM_RECORDER_H
+#define DCSIM_RECORDER_H
+
+#include <stdint.h>
+
+#include "dcsim/diag.h"
+#include "dcsim/eventlog.h"
+#include "dcsim/scenario.h"
+#include "model/model.h"
+
+typedef struct dcsim_recorder {
+    const dcsim_scenario *sc;
+    uint32_t n_rows, n_cols, row;
+    int64_t *time_s;             /* per row */
+    double *data;                /* n_rows x n_cols, row-major */
+    char **col_names;            /* owned */
+    int64_t *ms_time;            /* per milestone, -1 until reached */
+    char (*ms_cause)[96];
+    char (*ms_path)[512];
+} dcsim_recorder;
+
+/* Caller-owned recorder sized for sc. DCSIM_ENOMEM when allocation fails (then fini is still
+ * safe). */
+dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc);
+void dcsim_recorder_fini(dcsim_recorder *rec);
+
+/* Record the model's state as the next row, at time t. */
+void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t);
+
+/* After any event: mark milestones whose condition now holds for the first time. */
+void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now,
+                          dcsim_eventlog *log);
+
+/* Write the five CSV files of a run into dir. */
+dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *m,
+                                  const dcsim_eventlog *log, uint64_t events_handled,
+                                  uint64_t replication, const char *dir,
+                                  const char *command_line, dcsim_diag *d);
+
+#endif

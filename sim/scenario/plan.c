@@ -1,0 +1,109 @@
+/* The plan printed by `dcsim validate`: what the scenario holds, and the dates its activities
+ * would reach if every duration took its mean (a deterministic critical-path pass, the
+ * schedule a planner would draw before any Monte Carlo). */
+#include "dcsim/scenario.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dcsim/units.h"
+
+/* Earliest finish of every activity with mean durations; activities are acyclic (the loader
+ * refused cycles), so repeated relaxation settles in at most n passes. */
+static int64_t *mean_finish(const dcsim_scenario *sc)
+{
+    int64_t *fin = malloc((sc->n_activities + 1) * sizeof *fin);
+    if (!fin)
+        return NULL;
+    for (uint32_t i = 0; i < sc->n_activities; i++)
+        fin[i] = -1;
+    for (uint32_t pass = 0, changed = 1; changed && pass <= sc->n_activities; pass++) {
+        changed = 0;
+        for (uint32_t i = 0; i < sc->n_activities; i++) {
+            const dcsim_activity *a = &sc->activities[i];
+            int64_t start = a->not_before_s;
+            uint32_t k;
+            for (k = 0; k < a->n_deps; k++) {
+                if (fin[a->deps[k]] < 0)
+                    break;
+                if (fin[a->deps[k]] > start)
+                    start = fin[a->deps[k]];
+            }
+            if (k < a->n_deps)
+                continue;
+            int64_t f = start + (int64_t)(dcsim_dist_mean(&a->duration) + 0.5);
+            if (f != fin[i]) {
+                fin[i] = f;
+                changed = 1;
+            }
+        }
+    }
+    return fin;
+}
+
+/* Plan dates are shown to the day: the mean-duration schedule is no more exact than that. */
+static char *day(int64_t unix_s, char *buf, size_t n)
+{
+    int64_t d = unix_s >= 0 ? unix_s / 86400 : -((-unix_s + 86399) / 86400);
+    return dcsim_format_date(d * 86400, buf, n);
+}
+
+void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
+{
+    char d1[32], d2[32], dur[32];
+    int64_t t0 = sc->start_unix;
+    fprintf(f, "scenario %s (%s)\n", sc->name, sc->path);
+    fprintf(f, "  start %s, horizon %s, sample %s, seed %llu, reserve %.1f%%\n",
+            dcsim_format_date(t0, d1, sizeof d1),
+            dcsim_format_duration((double)sc->horizon_s, d2, sizeof d2),
+            dcsim_format_duration((double)sc->sample_s, dur, sizeof dur),
+            (unsigned long long)sc->seed, sc->reserve * 100);
+    int64_t *fin = mean_finish(sc);
+
+    double cap = 0;
+    for (uint32_t i = 0; i < sc->n_sources; i++)
+        cap += sc->sources[i].capacity_w;
+    fprintf(f, "power sources: %u, %.1f MW in all (dates with mean durations)\n",
+            sc->n_sources, cap / 1e6);
+    for (uint32_t i = 0; i < sc->n_sources; i++) {
+        const dcsim_source *s = &sc->sources[i];
+        fprintf(f, "  %-16s %-10s %8.1f MW  pipeline done %s, %u tranche(s)\n", s->name,
+                s->type == DCSIM_SOURCE_GRID ? "grid" : "generation", s->capacity_w / 1e6,
+                fin ? day(t0 + fin[s->activity], d1, sizeof d1) : "?",
+                s->n_tranches);
+        for (uint32_t k = 0; k < s->n_stages; k++) {
+            const dcsim_stage *st = &sc->stages[s->first_stage + k];
+            const dcsim_activity *a = &sc->activities[st->activity];
+            fprintf(f, "    stage %-18s %-11s mean %-8s done %s\n", st->name,
+                    a->duration.type->name,
+                    dcsim_format_duration(dcsim_dist_mean(&a->duration), dur, sizeof dur),
+                    fin ? day(t0 + fin[st->activity], d1, sizeof d1) : "?");
+        }
+    }
+    fprintf(f, "buildings: %u\n", sc->n_buildings);
+    for (uint32_t i = 0; i < sc->n_buildings; i++) {
+        const dcsim_building *b = &sc->buildings[i];
+        const dcsim_activity *a = &sc->activities[b->activity];
+        fprintf(f, "  %-16s %8.1f MW IT, %6u positions, PUE %.2f, build mean %-8s ready %s\n",
+                b->name, b->it_capacity_w / 1e6, b->rack_positions, b->pue,
+                dcsim_format_duration(dcsim_dist_mean(&a->duration), dur, sizeof dur),
+                fin ? day(t0 + fin[b->activity], d1, sizeof d1) : "?");
+    }
+    fprintf(f, "racks: %u racks, %llu GPUs in %u deliveries\n", sc->n_racks,
+            (unsigned long long)sc->n_gpus, sc->n_deliveries);
+    for (uint32_t i = 0; i < sc->n_deliveries; i++) {
+        const dcsim_delivery *dl = &sc->deliveries[i];
+        const dcsim_rack_model *m = &sc->rack_models[dl->rack_model];
+        double months = dl->total / dl->per_month;
+        fprintf(f, "  %-16s %6u x %-14s to %-8s from %s, %.0f/month (%.1f months)\n", dl->name,
+                dl->total, m->name, sc->buildings[dl->building].name,
+                dcsim_format_date(t0 + dl->start_s, d1, sizeof d1), dl->per_month, months);
+    }
+    fprintf(f, "milestones: %u\n", sc->n_milestones);
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        const dcsim_milestone *m = &sc->milestones[i];
+        fprintf(f, "  %-16s planned %s  when %s\n", m->name,
+                dcsim_format_date(t0 + m->planned_s, d1, sizeof d1), m->condition);
+    }
+    free(fin);
+}

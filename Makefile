@@ -29,7 +29,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags gsl yaml-0.1)
 PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1) -lcsv -lm
 
-CPPFLAGS := -Iinclude -Isim -D_GNU_SOURCE
+CPPFLAGS := -Iinclude -Isim -Itests -D_GNU_SOURCE
 ALL_CFLAGS = $(WARN) $(OPT) $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS_EXTRA)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS_EXTRA)
 

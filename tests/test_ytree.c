@@ -346,6 +346,24 @@ static void test_set(void **state)
     dcsim_ydoc_free(&doc);
 }
 
+/* A distribution map may be fixed to one value by --set; other maps may not be replaced. */
+static void test_set_fixes_distribution(void **state)
+{
+    (void)state;
+    static const char text[] = "b:\n  duration: {dist: pert, min: 1d, mode: 2d, max: 3d}\n";
+    dcsim_ydoc doc;
+    dcsim_diag d;
+    assert_int_equal(load(&doc, text, 16, &d), DCSIM_OK);
+    assert_int_equal(dcsim_ydoc_set(&doc, "b.duration=30mo", &d), DCSIM_OK);
+    const dcsim_ynode *dur = dcsim_ynode_get(dcsim_ynode_get(doc.root, "b"), "duration");
+    assert_int_equal(dur->kind, DCSIM_Y_SCALAR);
+    assert_string_equal(dur->scalar, "30mo");
+    /* "b.duration=" is 11 characters: the value starts at column 12. */
+    expect_pos(dur, 1, 12);
+    assert_int_not_equal(dcsim_ydoc_set(&doc, "b=1", &d), DCSIM_OK);
+    dcsim_ydoc_free(&doc);
+}
+
 static void test_did_you_mean(void **state)
 {
     (void)state;
@@ -482,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_set),
+        cmocka_unit_test(test_set_fixes_distribution),
         cmocka_unit_test(test_did_you_mean),
         cmocka_unit_test_setup_teardown(test_load_file, make_tmpdir, remove_tmpdir),
         cmocka_unit_test(test_many_keys),

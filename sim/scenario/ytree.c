@@ -802,6 +802,13 @@ dcsim_status dcsim_ydoc_set(dcsim_ydoc *doc, const char *assignment, dcsim_diag 
             break;
         off += step_len + 1;
     }
+    /* A distribution ({dist: pert, ...}) may be fixed to one value: the what-if planners
+     * ask most ("what if the substation takes exactly 18 months?"). */
+    if (node->kind == DCSIM_Y_MAP && dcsim_ynode_get(node, "dist")) {
+        node->kind = DCSIM_Y_SCALAR;
+        node->len = 0;
+        node->pairs = NULL;
+    }
     if (node->kind != DCSIM_Y_SCALAR)
         return dcsim_diag_set(d, DCSIM_EINPUT, set_file, 1, col,
                               "'%.*s' is a %s; nothing to set there", prec(path_len), arg,

@@ -160,7 +160,7 @@ static dcsim_status load_tranches(scn_ctx *c, const dcsim_ynode *tn, const char 
     double sum = 0;
     for (uint32_t i = 0; i < src->n_tranches; i++) {
         const dcsim_ynode *t = tn->items[i];
-        char sub[200];
+        char sub[256];
         snprintf(sub, sizeof sub, "%s.%u", path, i);
         TRY(scn_check_keys(c, t, sub, keys));
         const dcsim_ynode *cn = dcsim_ynode_get(t, "capacity"), *sn = dcsim_ynode_get(t, "share");
@@ -171,7 +171,7 @@ static dcsim_status load_tranches(scn_ctx *c, const dcsim_ynode *tn, const char 
             return scn_fail(c, t, sub, "give every tranche as 'capacity' or every tranche as "
                                        "'share', not a mix");
         by_share = !!sn;
-        char leaf[220];
+        char leaf[300];
         if (sn) {
             snprintf(leaf, sizeof leaf, "%s.share", sub);
             TRY(scn_number(c, sn, leaf, 0.0, 1.0, &tr[i].capacity_w));

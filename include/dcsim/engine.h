@@ -27,7 +27,8 @@ typedef struct dcsim_event {
 typedef struct dcsim_engine dcsim_engine;
 
 /* Called for every event that is popped and not cancelled. ctx is the pointer given to
- * dcsim_engine_create. The handler may schedule, cancel and stop. */
+ * dcsim_engine_create. The handler may schedule, cancel and stop. ev points at a copy that
+ * is valid only during the call. */
 typedef void (*dcsim_event_fn)(void *ctx, dcsim_engine *e, const dcsim_event *ev);
 
 /* Create an engine at time 0 with room for `capacity_hint` pending events (0 is fine) and
@@ -54,13 +55,15 @@ void dcsim_engine_cancel_target(dcsim_engine *e, uint32_t target);
  * Returns the number of events handled (cancelled ones not counted). */
 uint64_t dcsim_engine_run_until(dcsim_engine *e, dcsim_time until);
 
-/* Ask the running loop to return after the current event. */
+/* Ask the running loop to return after the current event. Outside a run it has no effect
+ * (each run clears the flag when it starts). */
 void dcsim_engine_stop(dcsim_engine *e);
 
 /* Number of pending events (cancelled ones still count until popped). */
 size_t dcsim_engine_pending(const dcsim_engine *e);
 
-/* Time of the next pending event, or DCSIM_TIME_NEVER when there is none. */
+/* Time of the next pending event, or DCSIM_TIME_NEVER when there is none. It may be the time
+ * of a cancelled event that has not been popped yet. */
 dcsim_time dcsim_engine_next_time(const dcsim_engine *e);
 
 /* Total events handled since creation. */

@@ -1,0 +1,105 @@
+#!/bin/sh
+# Run the engine benchmark and its SimPy twin, then print a table of the figures against the
+# targets. Exit 1 if a target is missed or a figure could not be measured (after printing all).
+#   sh bench/run.sh BUILD_BENCH_DIR          (make bench passes build/bench)
+#   BENCH_SCALE=0.2 SIMPY_CUSTOMERS=50000 sh bench/run.sh DIR    shorter runs
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1/bench_engine" ]; then
+    echo "usage: sh bench/run.sh BUILD_BENCH_DIR   (a directory holding bench_engine)" >&2
+    exit 2
+fi
+bin=$1/bench_engine
+here=$(cd "$(dirname "$0")" && pwd)
+scale=${BENCH_SCALE:-1}
+customers=${SIMPY_CUSTOMERS:-200000}
+# Debian's python, which has python3-simpy3; a pyenv or venv python3 earlier on PATH may not.
+py=${PYTHON:-/usr/bin/python3}
+
+out=$(mktemp) || exit 1
+one=$(mktemp) || exit 1
+trap 'rm -f "$out" "$one"' EXIT
+trap 'exit 1' INT TERM
+status=0
+
+# Run a command, show its output and keep it for the table. Not "cmd | tee": POSIX sh has no
+# pipefail, and the pipe's status would be tee's.
+measure() {
+    "$@" >"$one"; rc=$?
+    cat "$one"
+    cat "$one" >>"$out"
+    return $rc
+}
+
+echo "== $bin $scale"
+if ! measure "$bin" "$scale"; then
+    echo "run.sh: $bin failed" >&2
+    status=1
+fi
+
+echo "== $py $here/mm1.py $customers"
+if ! [ -x "$py" ]; then
+    echo "run.sh: $py not found; the SimPy comparison needs Debian's python3 with python3-simpy3" >&2
+    status=1
+elif ! "$py" -c 'import simpy' 2>/dev/null; then
+    echo "run.sh: SimPy is missing for $py; install it with: apt-get install python3-simpy3" >&2
+    status=1
+elif ! measure "$py" "$here/mm1.py" "$customers"; then
+    echo "run.sh: mm1.py failed" >&2
+    status=1
+fi
+
+echo
+# Each line is "name key=value ...": keep the last value of each (name, key) pair.
+awk '
+function val(name, key) { return ((name SUBSEP key) in v) ? v[name, key] : "" }
+function row(what, got, target, verdict) {
+    printf "%-34s %16s  %-10s %s\n", what, (got == "" ? "-" : got), target, verdict
+}
+function judge(x, min) {
+    if (x == "") { fails++; return "FAIL (not measured)" }
+    if (x + 0 >= min) return "PASS"
+    fails++; return "FAIL"
+}
+{
+    name = $1
+    if (name == "hold") {
+        split($2, kv, "="); name = "hold" kv[2]   # one name per heap size
+    }
+    for (i = 2; i <= NF; i++) {
+        eq = index($i, "=")
+        if (eq) v[name, substr($i, 1, eq - 1)] = substr($i, eq + 1)
+    }
+}
+END {
+    fails = 0
+    row("figure", "measured", "target", "")
+    for (n = 100; n <= 1000000; n *= 10) {
+        h = val("hold" n, "holds_per_s")
+        if (n == 10000) row("hold holds/s, n=" n, h, ">= 5e6", judge(h, 5e6))
+        else row("hold holds/s, n=" n, h, "", "")
+    }
+    e = val("mm1", "events_per_s")
+    row("mm1 events/s (dcsim)", e, ">= 15e6", judge(e, 15e6))
+    c = val("mm1", "customers_per_s")
+    s = val("simpy_mm1", "customers_per_s")
+    row("mm1 customers/s (dcsim)", c, "", "")
+    row("mm1 customers/s (SimPy)", s, "", "")
+    r = (c != "" && s != "" && s + 0 > 0) ? sprintf("%.1f", c / s) : ""
+    row("dcsim / SimPy", (r == "" ? "" : r "x"), ">= 50x", judge(r, 50))
+    # Both runs should land near the analytic mean; a wide miss means a broken model.
+    w = val("mm1", "mean_time_in_system"); ws = val("simpy_mm1", "mean_time_in_system")
+    a = val("mm1", "analytic")
+    if (a != "") {
+        row("mm1 mean time in system (dcsim)", w, a, "(analytic, ticks)")
+        row("mm1 mean time in system (SimPy)", ws, a, "(analytic, ticks)")
+    }
+    exit (fails > 0 ? 1 : 0)
+}' "$out" || status=1
+
+if [ $status -ne 0 ]; then
+    echo "bench: some target missed or not measured"
+else
+    echo "bench: all targets met"
+fi
+exit $status

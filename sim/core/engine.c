@@ -1,0 +1,245 @@
+/* The discrete-event engine (include/dcsim/engine.h): a clock and a 4-ary min-heap of pending
+ * events ordered by (time, seq). Everything a model does passes through the pop/sift loop
+ * here, so it is written for speed: no allocation per event, no swaps, branch-free choices. */
+#include "dcsim/engine.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Four children of node i sit at 4i+1 .. 4i+4. Four 32-byte events are 128 bytes; the array
+ * is placed so that every sibling group starts on a 128-byte boundary, and looking at a node's
+ * children touches two cache lines instead of three. 4-ary rather than binary because it
+ * halves the depth, and the extra comparisons are cheaper than the cache misses saved. */
+#define ARITY 4
+#define ALIGN 128
+#define SHIFT 3 /* slots before the root, so that slot 1 (first child of the root) is aligned */
+#define MIN_CAP 64
+
+struct dcsim_engine {
+    dcsim_event *heap;  /* logical view: heap[0] is the root */
+    void *block;        /* what was allocated; heap = block + SHIFT slots */
+    size_t n;
+    size_t cap;
+    dcsim_time now;
+    uint64_t seq;       /* next sequence number: ties at equal time run in scheduling order */
+    uint64_t handled;
+    uint32_t *gen;      /* gen[target]; an event whose stamp differs was cancelled */
+    uint32_t n_targets;
+    bool stopped;
+    dcsim_event_fn handler;
+    void *ctx;
+};
+
+/* (time, seq) as one unsigned 128-bit number: time biased to unsigned in the high half, seq
+ * in the low half. One compare (cmp/sbb) instead of a compare, a test and a second compare,
+ * and the result feeds a conditional move rather than a branch the predictor cannot learn. */
+__extension__ typedef unsigned __int128 key128;
+
+static inline key128 key_of(const dcsim_event *ev)
+{
+    return ((key128)((uint64_t)ev->time ^ UINT64_C(0x8000000000000000)) << 64) | ev->seq;
+}
+
+static inline bool before(const dcsim_event *a, const dcsim_event *b)
+{
+    return key_of(a) < key_of(b);
+}
+
+/* Move x up from the hole at i: parents that are later slide down into the hole. */
+static inline void sift_up(dcsim_event *h, size_t i, const dcsim_event *x)
+{
+    key128 k = key_of(x);
+    while (i > 0) {
+        size_t p = (i - 1) / ARITY;
+        if (key_of(&h[p]) <= k)
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = *x;
+}
+
+/* Fill the hole at the root with x (the former last element; n already excludes it): the
+ * hole walks down, the smaller child moving up into it, until x fits. Moves, not swaps: each
+ * level writes one event instead of three.
+ * Once the heap outgrows the cache, every level is a miss whose address is known only after
+ * the comparisons of the level above. So at each level the sixteen grandchildren (512
+ * contiguous, aligned bytes) are fetched ahead: whichever child wins, its children are on the
+ * way. This halves the time per event at 10^6 pending and costs nothing measurable at 10^2. */
+static inline void sift_down_root(dcsim_event *h, size_t n, const dcsim_event *x)
+{
+    key128 k = key_of(x);
+    size_t i = 0;
+    size_t c;
+    while ((c = ARITY * i + 1) + ARITY <= n) {
+        if (ARITY * c + ARITY * ARITY < n) {
+            const char *g = (const char *)&h[ARITY * c + 1];
+            for (size_t b = 0; b < ARITY * ARITY * sizeof *h; b += 64)
+                __builtin_prefetch(g + b);
+        }
+        /* All four children exist: a tournament of three comparisons, each a conditional
+         * move, because random times make any branch on them a coin toss. */
+        size_t a = c + before(&h[c + 1], &h[c]);
+        size_t b = c + 2 + before(&h[c + 3], &h[c + 2]);
+        size_t m = before(&h[b], &h[a]) ? b : a;
+        if (k < key_of(&h[m]))
+            goto done;
+        h[i] = h[m];
+        i = m;
+    }
+    if (c < n) {
+        /* The one node with fewer than four children; its children are leaves. */
+        size_t m = c;
+        for (size_t j = c + 1; j < n; j++)
+            if (before(&h[j], &h[m]))
+                m = j;
+        if (key_of(&h[m]) < k) {
+            h[i] = h[m];
+            i = m;
+        }
+    }
+done:
+    h[i] = *x;
+}
+
+/* Room for one more event: double the capacity. A fresh aligned block rather than realloc,
+ * because realloc does not keep the 128-byte alignment; the copy is amortized like realloc's. */
+static dcsim_status grow(dcsim_engine *e, size_t want)
+{
+    size_t cap = e->cap ? e->cap : MIN_CAP;
+    while (cap < want) {
+        if (cap > (SIZE_MAX / sizeof(dcsim_event) - SHIFT - ALIGN) / 2)
+            return DCSIM_ENOMEM;
+        cap *= 2;
+    }
+    /* aligned_alloc wants a multiple of the alignment. */
+    size_t bytes = ((cap + SHIFT) * sizeof(dcsim_event) + ALIGN - 1) / ALIGN * ALIGN;
+    void *block = aligned_alloc(ALIGN, bytes);
+    if (!block)
+        return DCSIM_ENOMEM;
+    dcsim_event *heap = (dcsim_event *)block + SHIFT;
+    if (e->n)
+        memcpy(heap, e->heap, e->n * sizeof *heap);
+    free(e->block);
+    e->block = block;
+    e->heap = heap;
+    e->cap = cap;
+    return DCSIM_OK;
+}
+
+dcsim_engine *dcsim_engine_create(dcsim_event_fn handler, void *ctx, size_t capacity_hint,
+                                  uint32_t n_targets)
+{
+    DCSIM_ASSERT(handler != NULL);
+    dcsim_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->handler = handler;
+    e->ctx = ctx;
+    e->n_targets = n_targets;
+    if (n_targets) {
+        e->gen = calloc(n_targets, sizeof *e->gen);
+        if (!e->gen)
+            goto fail;
+    }
+    if (grow(e, capacity_hint) != DCSIM_OK)
+        goto fail;
+    return e;
+fail:
+    dcsim_engine_destroy(e); /* copes with a half-built engine */
+    return NULL;
+}
+
+void dcsim_engine_destroy(dcsim_engine *e)
+{
+    if (!e)
+        return;
+    free(e->block);
+    free(e->gen);
+    free(e);
+}
+
+dcsim_time dcsim_engine_now(const dcsim_engine *e)
+{
+    return e->now;
+}
+
+dcsim_status dcsim_engine_schedule(dcsim_engine *e, dcsim_time t, uint32_t kind,
+                                   uint32_t target)
+{
+    /* An event in the past would run after events later than it: only a bug does that. */
+    DCSIM_ASSERT(t >= e->now);
+    DCSIM_ASSERT(e->n_targets == 0 || target < e->n_targets);
+    if (e->n == e->cap) {
+        dcsim_status st = grow(e, e->n + 1);
+        if (st != DCSIM_OK)
+            return st;
+    }
+    dcsim_event ev = {
+        .time = t,
+        .seq = e->seq++,
+        .kind = kind,
+        .target = target,
+        .gen = e->n_targets ? e->gen[target] : 0,
+    };
+    sift_up(e->heap, e->n++, &ev);
+    return DCSIM_OK;
+}
+
+/* O(1) rather than a search of the heap: the target's events are left where they are and
+ * skipped when they surface. The counter wraps after 2^32 cancellations of one target; an
+ * event would have to stay pending across all of them to be wrongly revived. */
+void dcsim_engine_cancel_target(dcsim_engine *e, uint32_t target)
+{
+    DCSIM_ASSERT(target < e->n_targets);
+    e->gen[target]++;
+}
+
+uint64_t dcsim_engine_run_until(dcsim_engine *e, dcsim_time until)
+{
+    uint64_t before_run = e->handled;
+    e->stopped = false; /* a stop asked for outside a run does not carry into this one */
+    while (e->n > 0 && e->heap[0].time <= until) {
+        dcsim_event ev = e->heap[0];
+        size_t n = --e->n;
+        if (n > 0) {
+            dcsim_event last = e->heap[n];
+            sift_down_root(e->heap, n, &last);
+        }
+        /* The next pop checks the new root's generation: with many targets that is a miss,
+         * so start it now, while the handler runs. */
+        if (n > 0 && e->n_targets)
+            __builtin_prefetch(&e->gen[e->heap[0].target]);
+        if (e->n_targets && ev.gen != e->gen[ev.target])
+            continue;
+        e->now = ev.time;
+        e->handled++; /* counted before the call, so the handler sees itself counted */
+        e->handler(e->ctx, e, &ev);
+        if (e->stopped)
+            break;
+    }
+    if (!e->stopped && until > e->now)
+        e->now = until;
+    return e->handled - before_run;
+}
+
+void dcsim_engine_stop(dcsim_engine *e)
+{
+    e->stopped = true;
+}
+
+size_t dcsim_engine_pending(const dcsim_engine *e)
+{
+    return e->n;
+}
+
+dcsim_time dcsim_engine_next_time(const dcsim_engine *e)
+{
+    return e->n ? e->heap[0].time : DCSIM_TIME_NEVER;
+}
+
+uint64_t dcsim_engine_handled(const dcsim_engine *e)
+{
+    return e->handled;
+}

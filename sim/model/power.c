@@ -1,5 +1,5 @@
 /* Power supply: when a source's procurement pipeline completes, its capacity comes online
- * tranche by tranche, each after its own delay. Every rise in supply lets the gate energize
+ * tranche by tranche, each after its own delay counted from the tranche before. Every rise in supply lets the gate energize
  * racks that were waiting for power. */
 #include "model/model.h"
 
@@ -8,17 +8,19 @@
 #include "dcsim/dist.h"
 #include "dcsim/units.h"
 
+/* Tranche k comes online delay_k after tranche k-1 (the first: after the pipeline), so
+ * tranches arrive in the order written whatever their draws ("+400 MW 8 months later"). */
+static void schedule_tranche(dcsim_model *m, uint32_t t)
+{
+    double d = dcsim_dist_draw(&m->sc->tranches[t].delay, m->tranche_rng[t]);
+    if (d > (double)DCSIM_DURATION_MAX_S)
+        d = (double)DCSIM_DURATION_MAX_S;
+    model_schedule(m, dcsim_engine_now(m->eng) + (int64_t)(d + 0.5), EV_TRANCHE, t);
+}
+
 void power_source_done(dcsim_model *m, uint32_t source)
 {
-    const dcsim_source *s = &m->sc->sources[source];
-    int64_t now = dcsim_engine_now(m->eng);
-    for (uint32_t k = 0; k < s->n_tranches; k++) {
-        uint32_t t = s->first_tranche + k;
-        double d = dcsim_dist_draw(&m->sc->tranches[t].delay, m->tranche_rng[t]);
-        if (d > (double)DCSIM_DURATION_MAX_S)
-            d = (double)DCSIM_DURATION_MAX_S;
-        model_schedule(m, now + (int64_t)(d + 0.5), EV_TRANCHE, t);
-    }
+    schedule_tranche(m, m->sc->sources[source].first_tranche);
 }
 
 void power_tranche_online(dcsim_model *m, uint32_t tranche)
@@ -34,5 +36,7 @@ void power_tranche_online(dcsim_model *m, uint32_t tranche)
                        m->supply_w / 1e6);
     snprintf(m->trigger, sizeof m->trigger, "power:%s", s->name);
     m->trigger_act = (int32_t)s->activity;
+    if (tranche + 1 < s->first_tranche + s->n_tranches)
+        schedule_tranche(m, tranche + 1);
     gate_drain(m, t->source);
 }

@@ -69,8 +69,8 @@ dcsim_status scn_when(scn_ctx *c, const dcsim_ynode *n, const char *path, int64_
 dcsim_status scn_duration_dist(scn_ctx *c, const dcsim_ynode *n, const char *path,
                                dcsim_dist *out);
 
-/* A name used as a map key: non-empty, printable, no '.', '=', ',' or spaces, at most 63
- * characters, so it can appear in --set paths, references and CSV columns. */
+/* A name used as a map key: 1 to 63 letters, digits, '-' or '_', so it can appear in --set
+ * paths, references, CSV columns and file names. */
 dcsim_status scn_name(scn_ctx *c, const dcsim_ynode *key, const char *path);
 
 /* Remember `after` entries (a scalar or a sequence of scalars) for activity `from`. */

@@ -142,7 +142,7 @@ static dcsim_status scalar_with(scn_ctx *c, const dcsim_ynode *n, const char *pa
         return st;
     char why[256];
     if (!parse(n->scalar, out, why, sizeof why))
-        return scn_fail(c, n, path, "'%s': %s", n->scalar, why);
+        return scn_fail(c, n, path, "%s", why);
     return DCSIM_OK;
 }
 
@@ -153,7 +153,7 @@ dcsim_status scn_duration(scn_ctx *c, const dcsim_ynode *n, const char *path, in
         return st;
     char why[256];
     if (!dcsim_parse_duration(n->scalar, out_s, why, sizeof why))
-        return scn_fail(c, n, path, "'%s': %s", n->scalar, why);
+        return scn_fail(c, n, path, "%s", why);
     return DCSIM_OK;
 }
 
@@ -184,7 +184,7 @@ dcsim_status scn_count(scn_ctx *c, const dcsim_ynode *n, const char *path, uint3
         return st;
     char why[256];
     if (!dcsim_parse_count(n->scalar, out, why, sizeof why))
-        return scn_fail(c, n, path, "'%s': %s", n->scalar, why);
+        return scn_fail(c, n, path, "%s", why);
     if (*out < lo || *out > hi)
         return scn_fail(c, n, path, "%u is out of range (%u to %u)", *out, lo, hi);
     return DCSIM_OK;
@@ -234,7 +234,7 @@ dcsim_status scn_when(scn_ctx *c, const dcsim_ynode *n, const char *path, int64_
                       isdigit((unsigned char)s[3]) && s[4] == '-';
     if (looks_date) {
         if (!dcsim_parse_date(s, &t, why_date, sizeof why_date))
-            return scn_fail(c, n, path, "'%s': %s", s, why_date);
+            return scn_fail(c, n, path, "%s", why_date);
         if (t < c->start_unix)
             return scn_fail(c, n, path, "%s is before the scenario start", s);
         *out_s = t - c->start_unix;
@@ -358,8 +358,11 @@ dcsim_status scn_duration_dist(scn_ctx *c, const dcsim_ynode *n, const char *pat
                                         "(or 'median' and 'sigma')");
     }
     char why[256];
-    if (!dcsim_dist_check(out, why, sizeof why))
-        return scn_fail(c, n, path, "%s", why);
+    if (!dcsim_dist_check(out, why, sizeof why)) {
+        /* The check speaks in SI units; say so, since the file spoke in days or months. */
+        bool plain = strcmp(t->name, "fixed") != 0 && strstr(why, "shape") != NULL;
+        return scn_fail(c, n, path, "%s%s", why, plain ? "" : " (durations in seconds)");
+    }
     if (dcsim_dist_mean(out) > (double)DCSIM_DURATION_MAX_S)
         return scn_fail(c, n, path, "mean duration is above the limit of 1000 years");
     return DCSIM_OK;
@@ -404,6 +407,8 @@ static dcsim_status add_ref(scn_ctx *c, const dcsim_ynode *n, const char *path, 
 dcsim_status scn_collect_after(scn_ctx *c, const dcsim_ynode *n, const char *path,
                                uint32_t from)
 {
+    if (n->kind == DCSIM_Y_SCALAR && n->scalar[0] == '\0' && !n->quoted)
+        return DCSIM_OK;            /* "after:" with nothing: waits for nothing, like [] */
     if (n->kind == DCSIM_Y_SCALAR)
         return add_ref(c, n, path, from);
     if (n->kind != DCSIM_Y_SEQ)

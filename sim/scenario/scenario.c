@@ -4,6 +4,7 @@
  * reference for every key read here. */
 #include "dcsim/scenario.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -94,8 +95,12 @@ static dcsim_status load_top(scn_ctx *c, const dcsim_ynode *root)
                             v > DCSIM_SCENARIO_FORMAT ? "use a newer dcsim"
                                                       : "see docs/scenario.md to update it");
     }
-    if ((n = dcsim_ynode_get(root, "name")))
+    if ((n = dcsim_ynode_get(root, "name"))) {
+        /* The name becomes the default output directory out/<name>: keep it a plain word. */
+        TRY(scn_need_scalar(c, n, "name"));
+        TRY(scn_name(c, n, "name"));
         TRY(scn_string(c, n, "name", &sc->name));
+    }
     if ((n = dcsim_ynode_get(root, "description")))
         TRY(scn_string(c, n, "description", &sc->description));
 
@@ -103,7 +108,7 @@ static dcsim_status load_top(scn_ctx *c, const dcsim_ynode *root)
     TRY(scn_need_scalar(c, n, "start"));
     char why[256];
     if (!dcsim_parse_date(n->scalar, &sc->start_unix, why, sizeof why))
-        return scn_fail(c, n, "start", "'%s': %s", n->scalar, why);
+        return scn_fail(c, n, "start", "%s", why);
     if (sc->start_unix % DCSIM_DAY_S != 0)
         return scn_fail(c, n, "start", "the scenario starts at midnight UTC; give a date "
                                        "without a time");
@@ -142,14 +147,15 @@ static dcsim_status load_top(scn_ctx *c, const dcsim_ynode *root)
 /* ---- power ---- */
 
 static dcsim_status load_tranches(scn_ctx *c, const dcsim_ynode *tn, const char *path,
-                                  dcsim_source *src, uint32_t si, const dcsim_ynode *cap_node)
+                                  dcsim_source *src, uint32_t si, const dcsim_ynode *cap_node,
+                                  const dcsim_ynode *src_key, const char *src_path)
 {
     dcsim_scenario *sc = c->sc;
     dcsim_tranche *tr = &sc->tranches[src->first_tranche];
     if (!tn) {
         if (!cap_node)
-            return scn_fail(c, c->act_node[src->activity], path, "missing required key "
-                            "'capacity' (or 'tranches' with capacities)");
+            return scn_fail(c, src_key, src_path, "missing required key 'capacity' (or "
+                            "'tranches' with capacities)");
         tr[0].capacity_w = src->capacity_w;
         tr[0].delay = dcsim_dist_fixed(0, true);
         tr[0].source = si;
@@ -210,7 +216,8 @@ static dcsim_status load_power(scn_ctx *c, const dcsim_ynode *root, const dcsim_
                                size_t *n_seen)
 {
     dcsim_scenario *sc = c->sc;
-    const dcsim_ynode *power = dcsim_ynode_get(root, "power"), *sources = NULL;
+    const dcsim_ynode *power = NULL, *sources = NULL;
+    TRY(section(c, root, "power", "power", &power));
     if (!power)
         return DCSIM_OK;
     static const char *const pkeys[] = {"sources", NULL};
@@ -345,7 +352,7 @@ static dcsim_status load_power(scn_ctx *c, const dcsim_ynode *root, const dcsim_
             src->n_tranches = (uint32_t)tn->len;
         }
         snprintf(sub, sizeof sub, "%s.tranches", path);
-        TRY(load_tranches(c, tn, sub, src, (uint32_t)i, cap));
+        TRY(load_tranches(c, tn, sub, src, (uint32_t)i, cap, key, path));
         tranche_i += src->n_tranches;
     }
     return DCSIM_OK;
@@ -587,7 +594,7 @@ static dcsim_status parse_condition(scn_ctx *c, const dcsim_ynode *n, const char
     size_t k = 0;
     while (*s == ' ')
         s++;
-    while ((*s >= 'a' && *s <= 'z') || *s == '_' || (*s >= '0' && *s <= '9')) {
+    while (isalnum((unsigned char)*s) || *s == '_') {
         if (k + 1 < sizeof metric)
             metric[k++] = *s;
         s++;
@@ -693,8 +700,9 @@ static dcsim_status allocate(scn_ctx *c, const dcsim_ynode *sources, const dcsim
 static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
 {
     TRY(load_top(c, root));
-    const dcsim_ynode *power = dcsim_ynode_get(root, "power"), *sources = NULL, *bs, *rs, *ds, *ms;
-    if (power && power->kind == DCSIM_Y_MAP)
+    const dcsim_ynode *power, *sources = NULL, *bs, *rs, *ds, *ms;
+    TRY(section(c, root, "power", "power", &power));
+    if (power)
         TRY(section(c, power, "sources", "power.sources", &sources));
     TRY(section(c, root, "buildings", "buildings", &bs));
     TRY(section(c, root, "racks", "racks", &rs));

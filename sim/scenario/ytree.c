@@ -747,7 +747,7 @@ dcsim_status dcsim_ydoc_set(dcsim_ydoc *doc, const char *assignment, dcsim_diag 
     const char *arg = assignment, *eq = strchr(arg, '=');
     if (!eq || eq == arg)
         return dcsim_diag_set(d, DCSIM_EINPUT, set_file, 1, 1,
-                              "expected PATH=VALUE (like power.pue=1.3), got '%s'", arg);
+                              "expected PATH=VALUE (like power.sources.grid.capacity=800MW), got '%s'", arg);
     if (!doc->root)
         return dcsim_diag_set(d, DCSIM_EINPUT, set_file, 1, 1, "the scenario is empty");
     size_t path_len = (size_t)(eq - arg);

@@ -19,8 +19,8 @@
 #define DCSIM_DURATION_MAX_S ((int64_t)1000 * DCSIM_YEAR_S)
 
 /* All parsers: the whole string must be consumed (surrounding spaces allowed); on failure
- * they return false and write a short reason into why (e.g. "unknown unit 'parsecs'; use
- * one of s, min, h, d, w, mo, y"). NaN, infinity and negative values are refused. */
+ * they return false and write a short reason into why (e.g. "unknown unit 'parsecs' (use s,
+ * min, h, d, w, mo or y)"). NaN, infinity and negative values are refused. */
 
 /* "90s" "15min" "6h" "30d" "2w" "18mo" "2y", "1.5d", optionally with a space before the unit.
  * A bare number is refused (a duration needs a unit). Result rounded to whole seconds. */

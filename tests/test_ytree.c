@@ -157,7 +157,10 @@ static void test_bad_bytes(void **state)
 {
     (void)state;
     /* 0xFF is the fourth character of line 2 ("b: " before it). */
-    expect_error("a: 1\nb: \xff\n", DEPTH, 2, 4, "invalid leading UTF-8 octet");
+    expect_error("a: 1\nb: \xff\n", DEPTH, 2, 4, "byte 0xFF here is not part of a UTF-8");
+    /* A Latin-1 e-acute (0xE9) followed by 'x': libyaml notices at the 'x' (a bad trailing
+     * octet), but the stray byte is 0xE9, the sixth character of line 1 ("name " before). */
+    expect_error("name \xe9x: 1\n", DEPTH, 1, 6, "byte 0xE9 here is not part of a UTF-8");
     /* A NUL byte starts line 2: strlen cannot be used for the length here. */
     dcsim_ydoc doc;
     dcsim_diag d;

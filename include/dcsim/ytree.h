@@ -26,7 +26,9 @@ struct dcsim_ynode {
     dcsim_ynode_kind kind;
     int line, col;          /* 1-based position of the node's first character */
     const char *file;       /* the file it came from, or "--set" for an override */
-    int quoted;             /* scalar was written in quotes (then never null/number-like) */
+    int quoted;             /* scalar was written in quotes or as a block; the loader reads
+                             * quoted and plain values alike ("100" is 100), but an empty
+                             * quoted value is a value, not an empty section */
     char *scalar;           /* DCSIM_Y_SCALAR: the text, NUL-terminated */
     size_t len;             /* map: pairs, seq: items */
     dcsim_ypair *pairs;     /* DCSIM_Y_MAP, in document order */

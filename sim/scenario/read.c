@@ -359,9 +359,22 @@ dcsim_status scn_duration_dist(scn_ctx *c, const dcsim_ynode *n, const char *pat
     }
     char why[256];
     if (!dcsim_dist_check(out, why, sizeof why)) {
-        /* The check speaks in SI units; say so, since the file spoke in days or months. */
-        bool plain = strcmp(t->name, "fixed") != 0 && strstr(why, "shape") != NULL;
-        return scn_fail(c, n, path, "%s%s", why, plain ? "" : " (durations in seconds)");
+        /* The check speaks in seconds; the file spoke in days or months, so restate the
+         * duration parameters in days. */
+        char days[200] = "";
+        size_t used = 0;
+        for (int i = 0; i < t->nparams && !lognormal; i++) {
+            if (param_is_plain(t->name, t->param[i]))
+                continue;
+            int w = snprintf(days + used, sizeof days - used, "%s%s %g", used ? ", " : "",
+                             t->param[i], out->p[i] / 86400.0);
+            if (w < 0 || (size_t)w >= sizeof days - used)
+                break;
+            used += (size_t)w;
+        }
+        if (used && strstr(why, "shape") == NULL && strstr(why, "sigma") == NULL)
+            return scn_fail(c, n, path, "%s (values in seconds; in days: %s)", why, days);
+        return scn_fail(c, n, path, "%s", why);
     }
     if (dcsim_dist_mean(out) > (double)DCSIM_DURATION_MAX_S)
         return scn_fail(c, n, path, "mean duration is above the limit of 1000 years");
@@ -423,24 +436,52 @@ dcsim_status scn_collect_after(scn_ctx *c, const dcsim_ynode *n, const char *pat
     return DCSIM_OK;
 }
 
-static long find_activity(const dcsim_scenario *sc, const char *name)
+/* Activity ids sorted by name, for binary search: references resolve in log n each. */
+static int by_act_name(const void *a, const void *b, void *sc_)
 {
-    for (uint32_t i = 0; i < sc->n_activities; i++)
-        if (strcmp(sc->activities[i].name, name) == 0)
-            return (long)i;
+    const dcsim_scenario *sc = sc_;
+    return strcmp(sc->activities[*(const uint32_t *)a].name,
+                  sc->activities[*(const uint32_t *)b].name);
+}
+
+static long find_activity(const dcsim_scenario *sc, const uint32_t *sorted, const char *name)
+{
+    size_t lo = 0, hi = sc->n_activities;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int k = strcmp(sc->activities[sorted[mid]].name, name);
+        if (k == 0)
+            return (long)sorted[mid];
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return -1;
 }
 
-/* Depth-first search for a cycle; colour 0 new, 1 on the stack, 2 done. On a cycle, writes
- * the activities of the cycle in order into cyc and returns its length. */
+/* Depth-first search for a cycle from v, iterative so a long chain of `after`s cannot
+ * overflow the C stack. colour: 0 new, 1 on the path, 2 done. stack holds the path and pos
+ * the next dep to try at each level. On a cycle, writes its activities in order into cyc
+ * and returns its length. */
 static size_t dfs_cycle(const dcsim_scenario *sc, uint32_t v, uint8_t *colour,
-                        uint32_t *stack, size_t depth, uint32_t *cyc)
+                        uint32_t *stack, uint32_t *pos, uint32_t *cyc)
 {
+    size_t depth = 0;
+    stack[0] = v;
+    pos[0] = 0;
     colour[v] = 1;
-    stack[depth] = v;
-    const dcsim_activity *a = &sc->activities[v];
-    for (uint32_t i = 0; i < a->n_deps; i++) {
-        uint32_t w = a->deps[i];
+    for (;;) {
+        uint32_t u = stack[depth];
+        const dcsim_activity *a = &sc->activities[u];
+        if (pos[depth] == a->n_deps) {
+            colour[u] = 2;
+            if (depth == 0)
+                return 0;
+            depth--;
+            continue;
+        }
+        uint32_t w = a->deps[pos[depth]++];
         if (colour[w] == 1) {
             size_t k = depth + 1, n = 0;
             while (k-- > 0 && stack[k] != w)
@@ -450,13 +491,11 @@ static size_t dfs_cycle(const dcsim_scenario *sc, uint32_t v, uint8_t *colour,
             return n;
         }
         if (colour[w] == 0) {
-            size_t n = dfs_cycle(sc, w, colour, stack, depth + 1, cyc);
-            if (n)
-                return n;
+            colour[w] = 1;
+            stack[++depth] = w;
+            pos[depth] = 0;
         }
     }
-    colour[v] = 2;
-    return 0;
 }
 
 dcsim_status scn_resolve(scn_ctx *c)
@@ -472,9 +511,18 @@ dcsim_status scn_resolve(scn_ctx *c)
         free(extra);
         return dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    uint32_t *sorted = malloc((sc->n_activities + 1) * sizeof *sorted);
+    if (!sorted) {
+        free(extra);
+        free(target);
+        return dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (uint32_t k = 0; k < sc->n_activities; k++)
+        sorted[k] = k;
+    qsort_r(sorted, sc->n_activities, sizeof *sorted, by_act_name, sc);
     for (size_t i = 0; i < c->n_refs && !st; i++) {
         const scn_ref *r = &c->refs[i];
-        target[i] = find_activity(sc, r->node->scalar);
+        target[i] = find_activity(sc, sorted, r->node->scalar);
         if (target[i] < 0) {
             const char **names = malloc(sc->n_activities * sizeof *names + 1);
             if (!names) {
@@ -519,6 +567,7 @@ dcsim_status scn_resolve(scn_ctx *c)
         if (!dup)
             act->deps[act->n_deps++] = t;
     }
+    free(sorted);
     free(target);
     free(extra);
     if (st)
@@ -526,15 +575,16 @@ dcsim_status scn_resolve(scn_ctx *c)
 
     uint8_t *colour = calloc(sc->n_activities + 1, 1);
     uint32_t *stack = malloc((sc->n_activities + 1) * sizeof *stack);
+    uint32_t *pos = malloc((sc->n_activities + 1) * sizeof *pos);
     uint32_t *cyc = malloc((sc->n_activities + 1) * sizeof *cyc);
-    if (!colour || !stack || !cyc) {
-        free(colour), free(stack), free(cyc);
+    if (!colour || !stack || !pos || !cyc) {
+        free(colour), free(stack), free(pos), free(cyc);
         return dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (uint32_t v = 0; v < sc->n_activities && !st; v++) {
         if (colour[v])
             continue;
-        size_t n = dfs_cycle(sc, v, colour, stack, 0, cyc);
+        size_t n = dfs_cycle(sc, v, colour, stack, pos, cyc);
         if (!n)
             continue;
         /* cyc[i] waits for cyc[i+1]; print it as "A waits for B waits for ... A". */
@@ -548,6 +598,6 @@ dcsim_status scn_resolve(scn_ctx *c)
         st = scn_fail(c, c->act_node[cyc[0]], NULL,
                       "dependency cycle: %s (each waits for the next)", msg);
     }
-    free(colour), free(stack), free(cyc);
+    free(colour), free(stack), free(pos), free(cyc);
     return st;
 }

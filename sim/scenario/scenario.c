@@ -63,17 +63,36 @@ static size_t len_of(const dcsim_ynode *n)
 }
 
 /* Every element name (source, building, rack model, delivery, milestone) is unique across
- * the scenario, so references never need a kind prefix. */
+ * the scenario, so references never need a kind prefix. Names are gathered here and checked
+ * for duplicates once, sorted (check_unique), so a scenario of many elements loads in
+ * n log n. */
 static dcsim_status unique_name(scn_ctx *c, const dcsim_ynode *key, const char *path,
                                 const dcsim_ynode **seen, size_t *n_seen)
 {
     TRY(scn_name(c, key, path));
-    for (size_t i = 0; i < *n_seen; i++)
-        if (strcmp(seen[i]->scalar, key->scalar) == 0)
-            return scn_fail(c, key, path, "name '%s' is already used at line %d, column %d; "
-                                          "names must be unique across the scenario",
-                            key->scalar, seen[i]->line, seen[i]->col);
     seen[(*n_seen)++] = key;
+    return DCSIM_OK;
+}
+
+static int by_name_then_place(const void *a, const void *b)
+{
+    const dcsim_ynode *x = *(const dcsim_ynode *const *)a, *y = *(const dcsim_ynode *const *)b;
+    int k = strcmp(x->scalar, y->scalar);
+    if (k)
+        return k;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return (x->col > y->col) - (x->col < y->col);
+}
+
+static dcsim_status check_unique(scn_ctx *c, const dcsim_ynode **seen, size_t n)
+{
+    qsort(seen, n, sizeof *seen, by_name_then_place);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(seen[i - 1]->scalar, seen[i]->scalar) == 0)
+            return scn_fail(c, seen[i], "", "name '%s' is already used at line %d, column %d; "
+                                            "names must be unique across the scenario",
+                            seen[i]->scalar, seen[i - 1]->line, seen[i - 1]->col);
     return DCSIM_OK;
 }
 
@@ -600,6 +619,9 @@ static dcsim_status parse_condition(scn_ctx *c, const dcsim_ynode *n, const char
         s++;
     }
     metric[k] = '\0';
+    if (k == 0)
+        return scn_fail(c, n, path, "the condition needs a metric first, like "
+                                    "'racks_energized >= 100'");
     int mi = -1;
     for (int i = 0; i < DCSIM_METRIC_COUNT; i++)
         if (strcmp(metric, metric_names[i]) == 0)
@@ -618,6 +640,8 @@ static dcsim_status parse_condition(scn_ctx *c, const dcsim_ynode *n, const char
         return scn_fail(c, n, path, "expected '%s >= NUMBER'; only '>=' conditions are "
                                     "supported", metric);
     s += 2;
+    while (*s == ' ')
+        s++;
     char why[256];
     if (!dcsim_parse_number(s, &m->threshold, why, sizeof why))
         return scn_fail(c, n, path, "threshold '%s': %s", s, why);
@@ -724,6 +748,8 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
         st = load_deliveries(c, ds, rs, bs, seen, &n_seen);
     if (!st)
         st = load_milestones(c, ms, seen, &n_seen);
+    if (!st)
+        st = check_unique(c, seen, n_seen);
     free(seen);
     if (!st)
         st = scn_resolve(c);
@@ -748,14 +774,21 @@ static dcsim_status hash_file(const char *path, uint64_t *out, dcsim_diag *d)
     return DCSIM_OK;
 }
 
+/* The file's base name without extension, made a valid name (it becomes out/<name>):
+ * characters other than letters, digits, '-' and '_' become '_'. */
 static const char *base_name(const char *path, char *buf, size_t n)
 {
     const char *b = strrchr(path, '/');
     b = b ? b + 1 : path;
-    snprintf(buf, n, "%s", b);
+    snprintf(buf, n < 64 ? n : 64, "%s", b);
     char *dot = strrchr(buf, '.');
     if (dot && dot != buf)
         *dot = '\0';
+    for (char *p = buf; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            *p = '_';
+    if (!buf[0] || strspn(buf, "_") == strlen(buf))
+        snprintf(buf, n, "scenario");
     return buf;
 }
 

@@ -154,6 +154,26 @@ static int byte_at(const builder *b, const yaml_mark_t *m)
     return -1;
 }
 
+/* Offset of the first byte that is not part of a well-formed UTF-8 sequence, or len.
+ * libyaml reports the byte where it noticed the problem (often the one after a stray
+ * Latin-1 byte); people need the stray byte itself. */
+static size_t first_bad_utf8(const unsigned char *t, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = t[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (n == 0 || (n == 2 && c < 0xC2) || i + n > len)
+            return i;
+        for (size_t k = 1; k < n; k++)
+            if ((t[i + k] & 0xC0) != 0x80)
+                return i;
+        i += n;
+    }
+    return len;
+}
+
 static dcsim_status parser_error(builder *b)
 {
     const yaml_parser_t *p = &b->parser;
@@ -164,8 +184,18 @@ static dcsim_status parser_error(builder *b)
         return no_memory(b);
     case YAML_READER_ERROR:
         /* Offsets are bytes of the raw input: meaningful as positions only for UTF-8. */
-        if (p->encoding == YAML_UTF8_ENCODING || p->encoding == YAML_ANY_ENCODING)
+        if (p->encoding == YAML_UTF8_ENCODING || p->encoding == YAML_ANY_ENCODING) {
+            size_t bad = first_bad_utf8(b->text, b->len);
+            if (strstr(problem, "UTF-8") && bad < b->len) {
+                offset_to_pos(b, bad, &line, &col);
+                return dcsim_diag_set(b->d, DCSIM_EINPUT, b->doc->file, line, col,
+                                      "not UTF-8 text: byte 0x%02X here is not part of a UTF-8 "
+                                      "character; save the file as UTF-8", b->text[bad]);
+            }
             offset_to_pos(b, p->problem_offset, &line, &col);
+        } else {
+            line = col = 1;     /* UTF-16: byte offsets are no use as positions */
+        }
         if (p->problem_value >= 0)
             return dcsim_diag_set(b->d, DCSIM_EINPUT, b->doc->file, line, col,
                                   "not readable as YAML text: %s (0x%02X)%s", problem,

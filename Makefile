@@ -54,6 +54,7 @@ DEB_PKGS := libgsl-dev libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-conf
 
 .PHONY: all run test asan ubsan bench clean deps check-warnings
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BIN) $(LIB)
 

@@ -4,6 +4,8 @@
 #ifndef DCSIM_DIAG_H
 #define DCSIM_DIAG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -39,6 +41,11 @@ void dcsim_diag_print(const dcsim_diag *d, FILE *f);
 
 /* Process exit code for a status: 0 ok, 2 input and I/O, 1 otherwise. */
 int dcsim_status_exit_code(dcsim_status st);
+
+/* Write a reason for refusing a value into why (if why is not NULL) and return false, so
+ * parsers and checkers can write `return dcsim_refuse(why, why_len, "...", ...)`. */
+bool dcsim_refuse(char *why, size_t why_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Report a broken invariant and abort. now_s < 0 means "no simulation time". */
 _Noreturn void dcsim_assert_fail(const char *file, int line, const char *expr, int64_t now_s,

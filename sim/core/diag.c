@@ -45,6 +45,17 @@ void dcsim_diag_print(const dcsim_diag *d, FILE *f)
         fprintf(f, "dcsim: error: %s\n", d->msg);
 }
 
+bool dcsim_refuse(char *why, size_t why_len, const char *fmt, ...)
+{
+    if (why && why_len > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, why_len, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
 int dcsim_status_exit_code(dcsim_status st)
 {
     switch (st) {

@@ -14,17 +14,8 @@
 
 #include "dcsim/diag.h"
 
-__attribute__((format(printf, 3, 4)))
-static bool refuse(char *why, size_t why_len, const char *fmt, ...)
-{
-    if (why && why_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
+/* Reasons go through dcsim_refuse (diag.h); why may be NULL for a yes/no answer. */
+#define refuse dcsim_refuse
 
 /* Every check starts here: a NaN or infinity would slip past the comparisons below. */
 static bool finite_params(const double *p, int n, const char *const *names, char *why,

@@ -1,6 +1,7 @@
 /* Units at the border: the loader hands every "18mo", "1.2GW" or "2025-06-30" it reads to the
  * strict parsers here and works in seconds, watts and joules from then on. Calendar arithmetic
  * is done by hand (days_from_civil), never through timegm/mktime, so TZ cannot leak in. */
+#include "dcsim/diag.h"
 #include "dcsim/units.h"
 
 #include <math.h>
@@ -48,18 +49,8 @@ static const quantity duration_q = {"duration", "s, min, h, d, w, mo or y", dura
 static const quantity power_q = {"power", "W, kW, MW or GW", power_units, HUGE_VAL};
 static const quantity energy_q = {"energy", "Wh, kWh, MWh or GWh", energy_units, HUGE_VAL};
 
-/* Write the reason for a refusal; callers may pass why == NULL when they only want yes/no. */
-__attribute__((format(printf, 3, 4)))
-static bool refuse(char *why, size_t why_len, const char *fmt, ...)
-{
-    if (why && why_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
+/* Reasons go through dcsim_refuse (diag.h); why may be NULL for a yes/no answer. */
+#define refuse dcsim_refuse
 
 /* Only space and tab count as surrounding blanks: isspace() would consult the locale. */
 static bool is_blank(char c)

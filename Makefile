@@ -40,6 +40,13 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUP := $(sort $(wildcard tests/support/*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 
+# ar keeps one member per file name: two library sources with the same name would silently
+# drop one.
+DUP_NAMES := $(shell printf '%s\n' $(notdir $(LIB_SRC)) | sort | uniq -d)
+ifneq ($(DUP_NAMES),)
+$(error library sources must have distinct file names: $(DUP_NAMES))
+endif
+
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SUP_OBJ := $(TEST_SUP:%.c=$(BUILD)/obj/%.o)

@@ -27,17 +27,24 @@
 typedef enum dcsim_activity_kind {
     DCSIM_ACT_STAGE,
     DCSIM_ACT_SOURCE,       /* the source's pipeline is complete; capacity tranches follow */
-    DCSIM_ACT_BUILDING      /* construction complete: the building is ready for racks */
+    DCSIM_ACT_BUILDING,     /* construction complete: the building is ready for racks */
+    DCSIM_ACT_EQUIPMENT     /* every unit of an equipment item has arrived */
 } dcsim_activity_kind;
 
 typedef struct dcsim_activity {
     dcsim_activity_kind kind;
-    uint32_t index;          /* into stages, sources or buildings by kind */
-    char *name;              /* qualified: "grid.interconnection", "grid", "B1" */
+    uint32_t index;          /* into stages, sources, buildings or equipment by kind */
+    char *name;              /* qualified: "grid.interconnection", "grid", "B1", "lpt" */
     int64_t not_before_s;    /* may not start before this (seconds from scenario start) */
-    uint32_t *deps;          /* activity ids that must complete first */
+    uint32_t *deps;          /* activity ids that must complete before it starts */
     uint32_t n_deps;
-    dcsim_dist duration;     /* seconds; fixed 0 for source completion */
+    uint32_t *needs;         /* activity ids that must complete before it may finish */
+    uint32_t n_needs;
+    dcsim_dist duration;     /* seconds; fixed 0 for source completion; for equipment the lead
+                              * time of one unit (the item completes when all `count` have
+                              * arrived, each with its own draw) */
+    uint32_t count;          /* equipment units; 1 otherwise */
+    double fail_prob;        /* chance the activity fails at its end (a denied permit) */
 } dcsim_activity;
 
 typedef struct dcsim_stage {
@@ -48,8 +55,34 @@ typedef struct dcsim_stage {
 
 typedef enum dcsim_source_type {
     DCSIM_SOURCE_GRID,
-    DCSIM_SOURCE_GENERATION
+    DCSIM_SOURCE_GENERATION,
+    DCSIM_SOURCE_STORAGE,    /* a battery: discharges only to carry a shortage */
+    DCSIM_SOURCE_PPA         /* a contract whose output follows an hourly capacity factor */
 } dcsim_source_type;
+
+/* An equipment item (large power transformers, switchgear, turbines): `count` units ordered
+ * on a date, each arriving after its own lead time. Stages may `need` it. */
+typedef struct dcsim_equipment {
+    char *name;
+    uint32_t activity;
+} dcsim_equipment;
+
+/* A window of the year, by month and day (inclusive); may wrap over New Year. */
+typedef struct dcsim_season {
+    uint16_t from_doy, to_doy;   /* day of a non-leap year, 0..364 */
+} dcsim_season;
+
+/* Emergency curtailment of a grid source (Texas SB 6 style): on each day within the season
+ * the source is curtailed with probability p, starting at a time uniform within
+ * [hour_from, hour_to), for a drawn duration, by `fraction` of its online capacity. */
+typedef struct dcsim_curtailment {
+    bool enabled;
+    double p_per_day;
+    dcsim_season season;
+    double hour_from, hour_to;   /* hours of the day, UTC */
+    dcsim_dist duration;         /* seconds */
+    double fraction;             /* 0..1 */
+} dcsim_curtailment;
 
 /* A block of capacity that comes online `delay` after the source's pipeline completes. */
 typedef struct dcsim_tranche {
@@ -61,18 +94,68 @@ typedef struct dcsim_tranche {
 typedef struct dcsim_source {
     char *name;
     dcsim_source_type type;
-    double capacity_w;       /* sum of its tranches */
+    uint32_t site;
+    double capacity_w;       /* sum of its tranches (storage: discharge power) */
     uint32_t activity;       /* the completion activity */
     uint32_t first_stage, n_stages;
     uint32_t first_tranche, n_tranches;
+
+    /* generation: units of unit_capacity_w; each tranche is one unit when units > 0 */
+    uint32_t units;
+    double unit_capacity_w;
+    double mtbf_s;           /* 0: no forced outages */
+    dcsim_dist mttr;         /* seconds */
+
+    dcsim_curtailment curtailment;   /* grid */
+
+    /* storage */
+    double energy_j;
+    double charge_eff, discharge_eff;
+    double initial_soc;      /* fraction of energy_j when it comes online */
+
+    /* ppa: capacity factor per hour of the year (8760 values, or 8784), repeated yearly */
+    double *profile;
+    uint32_t n_profile;
 } dcsim_source;
+
+/* Ambient temperature: a fixed value, a seasonal-plus-daily cosine model, or an hourly
+ * trace of the year (repeated yearly). */
+typedef enum dcsim_weather_kind {
+    DCSIM_WEATHER_FIXED,
+    DCSIM_WEATHER_SEASONAL,
+    DCSIM_WEATHER_TRACE
+} dcsim_weather_kind;
+
+typedef struct dcsim_weather {
+    dcsim_weather_kind kind;
+    double mean_c;               /* fixed: the temperature */
+    double seasonal_amp_c;       /* half the swing between the hottest and coldest day */
+    double daily_amp_c;          /* half the swing between afternoon and night */
+    double hottest_doy;          /* day of year of the seasonal peak (0-based) */
+    double hottest_hour;         /* hour of day of the daily peak, UTC */
+    double *trace_c;             /* hourly, from hour 0 of 1 January */
+    uint32_t n_trace;
+} dcsim_weather;
+
+/* A site: a campus with its own weather, power sources and buildings. Racks at a site draw
+ * only on that site's supply. */
+typedef struct dcsim_site {
+    char *name;
+    dcsim_weather weather;
+    double priority;             /* for deliveries allocated by priority: higher first */
+} dcsim_site;
 
 typedef struct dcsim_building {
     char *name;
+    uint32_t site;
     uint32_t activity;
     double it_capacity_w;
     uint32_t rack_positions;
-    double pue;
+    double pue;              /* fixed PUE when n_pue == 0 */
+    double *pue_ambient_c;   /* PUE table: ambient (ascending) -> PUE, interpolated */
+    double *pue_value;
+    uint32_t n_pue;
+    double overhead_w;       /* fixed facility load once its first rack is energized */
     double install_per_day;  /* racks a day the crew installs */
 } dcsim_building;
 
@@ -86,16 +169,48 @@ typedef struct dcsim_rack_model {
 
 /* A delivery schedule of one rack model to one building. Rack k (0-based) arrives at
  * start + slip + k * month / per_month. */
+/* How a delivery shared between several buildings (and sites) places each rack. */
+typedef enum dcsim_allocation {
+    DCSIM_ALLOC_IN_ORDER,    /* first listed building with a free position */
+    DCSIM_ALLOC_PRO_RATA,    /* the building with the smallest share of positions filled */
+    DCSIM_ALLOC_PRIORITY     /* highest site priority first, then list order */
+} dcsim_allocation;
+
 typedef struct dcsim_delivery {
     char *name;
     uint32_t rack_model;
-    uint32_t building;
+    uint32_t *buildings;     /* one building, or a pool the allocation chooses among */
+    uint32_t n_buildings;
+    dcsim_allocation allocation;
+    uint32_t class_id;       /* workload class, for shed-by-priority */
     int64_t start_s;         /* planned first arrival, seconds from scenario start */
     double per_month;
     uint32_t total;
     dcsim_dist slip;         /* seconds added to start (lead-time slip) */
     dcsim_dist commissioning;/* seconds of burn-in after installation */
 } dcsim_delivery;
+
+/* What the gate does when supply falls below demand. */
+typedef enum dcsim_policy {
+    DCSIM_POLICY_DEFER,          /* stop energizing; shed the newest racks */
+    DCSIM_POLICY_THROTTLE,       /* cap GPU power down to min_cap, then shed */
+    DCSIM_POLICY_SHED_PRIORITY,  /* shed the lowest-priority class first, newest first */
+    DCSIM_POLICY_BATTERY_FIRST   /* discharge storage, then `then` */
+} dcsim_policy;
+
+typedef struct dcsim_shortage {
+    dcsim_policy policy;
+    dcsim_policy then;           /* after batteries run dry (battery-first only) */
+    double min_cap;              /* lowest power cap throttling may impose (fraction) */
+    double *perf_cap, *perf_value;   /* power cap -> throughput, ascending caps */
+    uint32_t n_perf;
+} dcsim_shortage;
+
+/* A workload class: racks of a class are shed in priority order (lowest first). */
+typedef struct dcsim_class {
+    char *name;
+    double priority;
+} dcsim_class;
 
 /* Metrics a milestone condition can name. */
 typedef enum dcsim_metric {
@@ -139,6 +254,11 @@ typedef struct dcsim_scenario {
     dcsim_rack_model *rack_models; uint32_t n_rack_models;
     dcsim_delivery *deliveries;  uint32_t n_deliveries;
     dcsim_milestone *milestones; uint32_t n_milestones;
+    dcsim_equipment *equipment;  uint32_t n_equipment;
+    dcsim_site *sites;           uint32_t n_sites;
+    dcsim_class *classes;        uint32_t n_classes;
+    dcsim_shortage shortage;
+    bool hourly;                 /* weather, PUE tables or PPA profiles need an hourly tick */
 
     uint32_t n_racks;            /* sum of delivery totals */
     uint64_t n_gpus;

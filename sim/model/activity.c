@@ -1,15 +1,15 @@
-/* The activity network: procurement stages, source pipelines and building construction.
- * An activity starts when every activity it waits for is done and its not-before date has
- * come, runs for a duration drawn from its own stream, and on completion releases the
- * activities that wait for it. Each records which prerequisite arrived last, so a late
- * milestone can be traced back along its critical path. */
+/* The activity network: procurement stages, source pipelines, building construction and
+ * equipment deliveries. An activity starts when every activity it waits for (`after`) is
+ * done and its not-before date has come, works for a duration drawn from its own stream,
+ * and finishes once everything it `needs` has arrived too. A stage may fail at its end (a
+ * denied permit); what waits for it then never starts. Each activity records which
+ * prerequisite arrived last, so a late milestone can be traced along its critical path. */
 #include "model/model.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "dcsim/dist.h"
-#include "dcsim/units.h"
 
 static const char *kind_word(dcsim_activity_kind k)
 {
@@ -18,6 +18,8 @@ static const char *kind_word(dcsim_activity_kind k)
         return "stage";
     case DCSIM_ACT_SOURCE:
         return "source";
+    case DCSIM_ACT_EQUIPMENT:
+        return "equipment";
     default:
         return "building";
     }
@@ -47,19 +49,61 @@ void activity_start(dcsim_model *m, uint32_t a)
 {
     int64_t now = dcsim_engine_now(m->eng);
     const dcsim_activity *act = &m->sc->activities[a];
-    double d = dcsim_dist_draw(&act->duration, m->act_rng[a]);
-    if (d > (double)DCSIM_DURATION_MAX_S)
-        d = (double)DCSIM_DURATION_MAX_S;  /* a heavy tail may not overflow the clock */
-    int64_t dur = (int64_t)(d + 0.5);
+    /* Equipment: every unit has its own lead time; the item is complete with the last. */
+    int64_t dur = 0;
+    for (uint32_t k = 0; k < act->count; k++) {
+        int64_t d = model_draw_s(&act->duration, m->act_rng[a]);
+        if (d > dur)
+            dur = d;
+    }
     m->act_start[a] = now;
-    if (act->kind != DCSIM_ACT_SOURCE)
-        dcsim_eventlog_add(m->log, now, act->kind == DCSIM_ACT_STAGE ? "stage_start"
-                                                                     : "construction_start",
-                           act->name, "duration %.2f d", (double)dur / 86400.0);
+    switch (act->kind) {
+    case DCSIM_ACT_STAGE:
+        dcsim_eventlog_add(m->log, now, "stage_start", act->name, "duration %.2f d",
+                           (double)dur / 86400.0);
+        break;
+    case DCSIM_ACT_BUILDING:
+        dcsim_eventlog_add(m->log, now, "construction_start", act->name, "duration %.2f d",
+                           (double)dur / 86400.0);
+        break;
+    case DCSIM_ACT_EQUIPMENT:
+        dcsim_eventlog_add(m->log, now, "equipment_ordered", act->name,
+                           "%u unit(s), last arrives after %.2f d", act->count,
+                           (double)dur / 86400.0);
+        break;
+    default:
+        break;
+    }
     model_schedule(m, now + dur, EV_ACT_DONE, a);
 }
 
-void activity_done(dcsim_model *m, uint32_t a)
+static void complete(dcsim_model *m, uint32_t a);
+
+/* The work is done; it completes now unless it still needs something, or fails. */
+void activity_work_done(dcsim_model *m, uint32_t a)
+{
+    int64_t now = dcsim_engine_now(m->eng);
+    const dcsim_activity *act = &m->sc->activities[a];
+    m->act_work_done[a] = true;
+    if (act->fail_prob > 0 && gsl_rng_uniform(m->act_rng[a]) < act->fail_prob) {
+        m->act_failed[a] = true;
+        const char *what = act->kind == DCSIM_ACT_STAGE
+                               ? m->sc->sources[m->sc->stages[act->index].source].name
+                               : act->name;
+        dcsim_eventlog_add(m->log, now, "stage_failed", act->name,
+                           "failed (probability %.3g); '%s' will never deliver, and nothing "
+                           "that waits for it will start", act->fail_prob, what);
+        return;
+    }
+    if (m->act_needs_unmet[a] > 0) {
+        dcsim_eventlog_add(m->log, now, "stage_waiting", act->name,
+                           "work done; waiting for %u needed item(s)", m->act_needs_unmet[a]);
+        return;
+    }
+    complete(m, a);
+}
+
+static void complete(dcsim_model *m, uint32_t a)
 {
     int64_t now = dcsim_engine_now(m->eng);
     const dcsim_activity *act = &m->sc->activities[a];
@@ -81,6 +125,10 @@ void activity_done(dcsim_model *m, uint32_t a)
                            m->sc->buildings[act->index].rack_positions);
         supply_building_ready(m, act->index);
         break;
+    case DCSIM_ACT_EQUIPMENT:
+        dcsim_eventlog_add(m->log, now, "equipment_arrived", act->name, "%u unit(s)",
+                           act->count);
+        break;
     }
     for (uint32_t k = m->dep_first[a]; k < m->dep_first[a + 1]; k++) {
         uint32_t w = m->dep_list[k];
@@ -88,6 +136,15 @@ void activity_done(dcsim_model *m, uint32_t a)
         if (--m->act_unmet[w] == 0) {
             m->act_last[w] = (int32_t)a;
             ready(m, w);
+        }
+    }
+    /* Work waiting only for this item finishes now, and this item is its last prerequisite. */
+    for (uint32_t k = m->need_first[a]; k < m->need_first[a + 1]; k++) {
+        uint32_t w = m->need_list[k];
+        DCSIM_ASSERT_SIM(m->act_needs_unmet[w] > 0, now, m->sc->seed);
+        if (--m->act_needs_unmet[w] == 0 && m->act_work_done[w] && !m->act_failed[w]) {
+            m->act_last[w] = (int32_t)a;
+            complete(m, w);
         }
     }
 }

@@ -1,46 +1,69 @@
-/* The power gate, the heart of the simulator: a commissioned rack is energized only if the
- * facility demand after adding it stays within available supply minus the reserve margin.
- * Otherwise it waits (stranded), and waiting racks are lit strictly in arrival order as supply
- * rises. The gate records what each rack waited for last, which is how slip gets a cause. */
+/* The power gate, the heart of the simulator. Each site has one: a commissioned rack is
+ * energized only if the facility demand after adding it stays within the site's firm supply
+ * minus the reserve margin; otherwise it waits (stranded), and waiting racks are lit strictly
+ * in arrival order as supply rises. When supply falls below demand (a unit trips, the grid is
+ * curtailed, a hot afternoon raises PUE), the scenario's shortage policy brings demand back
+ * down: batteries first, throttling GPU power, or shedding racks (newest, or lowest priority
+ * class, first). Shed racks come back first when supply returns. The gate records what each
+ * rack waited for last, which is how slip gets a cause. */
 #include "model/model.h"
 
+#include <math.h>
 #include <stdio.h>
 
 /* Demand and budget are sums of products like 132 kW x 1.3; allow a milliwatt of rounding so
  * a rack that fits exactly on paper fits in the simulation too. */
 #define GATE_EPS_W 1e-3
 
+double gate_demand(const dcsim_model *m, uint32_t site, double cap)
+{
+    double w = 0;
+    for (uint32_t b = 0; b < m->sc->n_buildings; b++) {
+        const dcsim_building *bd = &m->sc->buildings[b];
+        if (bd->site != site || m->bld_energized[b] == 0)
+            continue;
+        w += m->bld_it_w[b] * cap * m->bld_pue[b] + bd->overhead_w;
+    }
+    return w;
+}
+
+/* Facility power a rack adds at full cap: its IT power times PUE, plus the building's
+ * overhead when it is the building's first lit rack. */
+static double rack_need_w(const dcsim_model *m, uint32_t ri)
+{
+    const rack *r = &m->racks[ri];
+    const dcsim_delivery *dl = &m->sc->deliveries[r->delivery];
+    double need = m->sc->rack_models[dl->rack_model].peak_w * m->bld_pue[r->building];
+    if (m->bld_energized[r->building] == 0)
+        need += m->sc->buildings[r->building].overhead_w;
+    return need;
+}
+
 static rack_cause cause_of(const dcsim_model *m, const rack *r, int64_t now)
 {
     if (now > r->t_commissioned)
         return CAUSE_POWER;
-    const dcsim_delivery *dl = &m->sc->deliveries[r->delivery];
-    int64_t ready = m->act_finish[m->sc->buildings[dl->building].activity];
+    int64_t ready = m->act_finish[m->sc->buildings[r->building].activity];
     if (r->t_install_start > r->t_delivered)
         return r->t_install_start == ready ? CAUSE_BUILDING : CAUSE_INSTALL;
     return CAUSE_DELIVERY;
 }
 
-static void energize(dcsim_model *m, uint32_t ri, uint32_t source, double it_w, double fac_w)
+static void set_trigger(dcsim_model *m, const rack *r)
 {
-    int64_t now = dcsim_engine_now(m->eng);
-    rack *r = &m->racks[ri];
     const dcsim_delivery *dl = &m->sc->deliveries[r->delivery];
-    const dcsim_building *b = &m->sc->buildings[dl->building];
-    r->state = RACK_ENERGIZED;
-    r->t_energized = now;
-    r->cause = (uint8_t)cause_of(m, r, now);
-    r->power_source = source;
-    m->it_w += it_w;
-    m->facility_w += fac_w;
-    m->n_stranded--;
-    m->n_energized++;
-    m->gpus_energized += m->sc->rack_models[dl->rack_model].gpus;
+    const dcsim_building *b = &m->sc->buildings[r->building];
     switch (r->cause) {
     case CAUSE_POWER:
-        DCSIM_ASSERT_SIM(source < m->sc->n_sources, now, m->sc->seed);
-        snprintf(m->trigger, sizeof m->trigger, "power:%s", m->sc->sources[source].name);
-        m->trigger_act = (int32_t)m->sc->sources[source].activity;
+        if (r->power_source < m->sc->n_sources) {
+            snprintf(m->trigger, sizeof m->trigger, "power:%s",
+                     m->sc->sources[r->power_source].name);
+            m->trigger_act = (int32_t)m->sc->sources[r->power_source].activity;
+        } else {
+            /* Demand fell instead (a cooler hour lowered PUE): no source to blame. */
+            snprintf(m->trigger, sizeof m->trigger, "power:%s", "demand");
+            m->trigger_act = -1;
+        }
         break;
     case CAUSE_BUILDING:
         snprintf(m->trigger, sizeof m->trigger, "building:%s", b->name);
@@ -56,43 +79,196 @@ static void energize(dcsim_model *m, uint32_t ri, uint32_t source, double it_w, 
     }
 }
 
-void gate_drain(dcsim_model *m, uint32_t source)
+/* Light rack ri (waiting or shed) at its site. */
+static void light(dcsim_model *m, uint32_t ri, site_state *st)
 {
-    double budget = m->supply_w * (1.0 - m->sc->reserve);
-    while (m->gate_q.len > 0) {
-        uint32_t ri = rack_queue_peek(&m->gate_q);
-        const dcsim_delivery *dl = &m->sc->deliveries[m->racks[ri].delivery];
-        double it_w = m->sc->rack_models[dl->rack_model].peak_w;
-        double fac_w = it_w * m->sc->buildings[dl->building].pue;
-        if (m->facility_w + fac_w > budget + GATE_EPS_W)
-            break;                      /* the rest stay stranded until supply rises */
-        rack_queue_pop(&m->gate_q);
-        energize(m, ri, source, it_w, fac_w);
+    int64_t now = dcsim_engine_now(m->eng);
+    rack *r = &m->racks[ri];
+    const dcsim_delivery *dl = &m->sc->deliveries[r->delivery];
+    double peak = m->sc->rack_models[dl->rack_model].peak_w;
+    if (r->state == RACK_SHED) {
+        st->n_shed--;
+    } else {
+        st->n_stranded--;
+        r->t_energized = now;
+        r->power_source = m->power_source;
+        r->cause = (uint8_t)cause_of(m, r, now);
+        set_trigger(m, r);
     }
-    if (m->n_stranded > m->peak_stranded)
-        m->peak_stranded = m->n_stranded;
+    r->state = RACK_ENERGIZED;
+    r->seq = m->next_seq++;
+    m->bld_it_w[r->building] += peak;
+    m->bld_energized[r->building]++;
+    st->it_w += peak;
+    st->n_energized++;
+    m->gpus_energized += m->sc->rack_models[dl->rack_model].gpus;
+    if (!rack_stack_push(&st->energized[dl->class_id], ri))
+        m->out_of_memory = true;
+}
+
+static void shed(dcsim_model *m, uint32_t ri, site_state *st)
+{
+    rack *r = &m->racks[ri];
+    const dcsim_delivery *dl = &m->sc->deliveries[r->delivery];
+    double peak = m->sc->rack_models[dl->rack_model].peak_w;
+    r->state = RACK_SHED;
+    m->bld_it_w[r->building] -= peak;
+    if (--m->bld_energized[r->building] == 0)
+        m->bld_it_w[r->building] = 0;  /* no drift left behind by + and - of the same values */
+    st->it_w -= peak;
+    st->n_energized--;
+    st->n_shed++;
+    m->gpus_energized -= m->sc->rack_models[dl->rack_model].gpus;
+    if (!rack_stack_push(&st->shed, ri))
+        m->out_of_memory = true;
+}
+
+/* The energized rack to shed next: the newest, or under shed-by-priority the newest of the
+ * lowest-priority class that has any. */
+static bool pick_victim(const dcsim_model *m, const site_state *st, bool by_priority,
+                        uint32_t *out_class)
+{
+    bool found = false;
+    double best_pri = 0;
+    uint64_t best_seq = 0;
+    for (uint32_t k = 0; k < m->sc->n_classes; k++) {
+        const rack_stack *s = &st->energized[k];
+        if (s->len == 0)
+            continue;
+        uint64_t seq = m->racks[s->buf[s->len - 1]].seq;
+        double pri = m->sc->classes[k].priority;
+        bool better = !found ||
+                      (by_priority ? (pri < best_pri || (pri == best_pri && seq > best_seq))
+                                   : seq > best_seq);
+        if (better) {
+            found = true;
+            best_pri = pri;
+            best_seq = seq;
+            *out_class = k;
+        }
+    }
+    return found;
+}
+
+/* Bring the site's demand down to `target` watts under `policy` (not battery-first). */
+static void reduce(dcsim_model *m, uint32_t site, dcsim_policy policy, double target)
+{
+    site_state *st = &m->site[site];
+    if (policy == DCSIM_POLICY_THROTTLE) {
+        /* Demand is linear in the cap: D(c) = OH + c (D(1) - OH). */
+        double oh = gate_demand(m, site, 0), d1 = gate_demand(m, site, 1);
+        double c = d1 > oh ? (target - oh) / (d1 - oh) : 1;
+        double floor_cap = m->sc->shortage.min_cap;
+        st->cap = fmax(floor_cap, fmin(st->cap, c));
+    }
+    bool by_priority = policy == DCSIM_POLICY_SHED_PRIORITY;
+    uint32_t k = 0;
+    while (gate_demand(m, site, st->cap) > target + GATE_EPS_W &&
+           pick_victim(m, st, by_priority, &k)) {
+        rack_stack *s = &st->energized[k];
+        shed(m, s->buf[--s->len], st);
+    }
+}
+
+/* Raise the cap, restore shed racks, then energize waiting ones, while the budget allows. */
+static void recover(dcsim_model *m, uint32_t site, double budget)
+{
+    site_state *st = &m->site[site];
+    if (st->cap < 1) {
+        double oh = gate_demand(m, site, 0), d1 = gate_demand(m, site, 1);
+        double c = d1 > oh ? (budget - oh) / (d1 - oh) : 1;
+        st->cap = fmax(st->cap, fmin(1.0, c));
+        if (st->cap < 1 - 1e-12)
+            return;         /* still throttled: nothing new may be lit */
+        st->cap = 1;
+    }
+    while (st->shed.len > 0) {
+        uint32_t ri = st->shed.buf[st->shed.len - 1];
+        if (gate_demand(m, site, 1) + rack_need_w(m, ri) > budget + GATE_EPS_W)
+            return;         /* shed racks come back before any new rack is lit */
+        st->shed.len--;
+        light(m, ri, st);
+    }
+    while (st->gate_q.len > 0) {
+        uint32_t ri = rack_queue_peek(&st->gate_q);
+        if (gate_demand(m, site, 1) + rack_need_w(m, ri) > budget + GATE_EPS_W)
+            break;          /* the rest stay stranded until supply rises */
+        rack_queue_pop(&st->gate_q);
+        light(m, ri, st);
+    }
+}
+
+void gate_balance(dcsim_model *m, uint32_t site)
+{
+    const dcsim_shortage *sh = &m->sc->shortage;
+    site_state *st = &m->site[site];
+    storage_settle(m);
+    model_touch(m);
+    double supply = st->supply_w;
+    double demand = gate_demand(m, site, st->cap);
+    if (demand > supply + GATE_EPS_W) {
+        /* A shortage: batteries carry what they can (battery-first), the policy the rest. */
+        bool batteries = sh->policy == DCSIM_POLICY_BATTERY_FIRST;
+        dcsim_policy policy = batteries ? sh->then : sh->policy;
+        double target = supply + (batteries ? storage_available_w(m, site) : 0);
+        if (demand > target + GATE_EPS_W)
+            reduce(m, site, policy, target);
+        demand = gate_demand(m, site, st->cap);
+        storage_dispatch(m, site, fmax(0, demand - supply), 0);
+    } else {
+        recover(m, site, supply * (1.0 - m->sc->reserve));
+        demand = gate_demand(m, site, st->cap);
+        storage_dispatch(m, site, 0, fmax(0, supply - demand));
+    }
+    st->facility_w = gate_demand(m, site, st->cap);
+    uint32_t stranded = 0;
+    for (uint32_t s = 0; s < m->sc->n_sites; s++)
+        stranded += m->site[s].n_stranded;
+    if (stranded > m->peak_stranded)
+        m->peak_stranded = stranded;
+}
+
+void gate_balance_all(dcsim_model *m)
+{
+    for (uint32_t s = 0; s < m->sc->n_sites; s++)
+        gate_balance(m, s);
 }
 
 void gate_offer(dcsim_model *m, uint32_t ri)
 {
-    m->racks[ri].state = RACK_STRANDED;
-    m->n_stranded++;
-    rack_queue_push(&m->gate_q, ri);
-    /* A rack that can be lit at once is not waiting for power; the source is unused then. */
-    gate_drain(m, UINT32_MAX);
+    rack *r = &m->racks[ri];
+    uint32_t site = m->sc->buildings[r->building].site;
+    r->state = RACK_STRANDED;
+    m->site[site].n_stranded++;
+    rack_queue_push(&m->site[site].gate_q, ri);
+    /* A rack that can be lit at once is not waiting for power; no source is involved. */
+    m->power_source = UINT32_MAX;
+    gate_balance(m, site);
 }
 
 double gate_metric(const dcsim_model *m, dcsim_metric metric)
 {
+    double v = 0;
+    for (uint32_t s = 0; s < m->sc->n_sites; s++) {
+        const site_state *st = &m->site[s];
+        switch (metric) {
+        case DCSIM_METRIC_IT_ENERGIZED_MW:
+            v += st->it_w / 1e6;
+            break;
+        case DCSIM_METRIC_FACILITY_MW:
+            v += st->facility_w / 1e6;
+            break;
+        case DCSIM_METRIC_SUPPLY_MW:
+            v += st->supply_w / 1e6;
+            break;
+        case DCSIM_METRIC_RACKS_ENERGIZED:
+            v += st->n_energized;
+            break;
+        default:
+            break;
+        }
+    }
     switch (metric) {
-    case DCSIM_METRIC_IT_ENERGIZED_MW:
-        return m->it_w / 1e6;
-    case DCSIM_METRIC_FACILITY_MW:
-        return m->facility_w / 1e6;
-    case DCSIM_METRIC_SUPPLY_MW:
-        return m->supply_w / 1e6;
-    case DCSIM_METRIC_RACKS_ENERGIZED:
-        return m->n_energized;
     case DCSIM_METRIC_GPUS_ENERGIZED:
         return (double)m->gpus_energized;
     case DCSIM_METRIC_RACKS_DELIVERED:
@@ -100,6 +276,6 @@ double gate_metric(const dcsim_model *m, dcsim_metric metric)
     case DCSIM_METRIC_RACKS_INSTALLED:
         return m->n_installed;
     default:
-        return 0;
+        return v;
     }
 }

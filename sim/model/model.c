@@ -1,6 +1,6 @@
-/* The model of one campus: creation (every array sized from the scenario, every random
- * element given its own stream), the event dispatcher, and the small FIFO used by install
- * crews and the power gate. */
+/* The model of one program of campuses: creation (every array sized from the scenario,
+ * every random element given its own stream), the event dispatcher, and the small FIFO and
+ * LIFO containers used by install crews, the gate and the shed order. */
 #include "model/model.h"
 
 #include <stdio.h>
@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "dcsim/rng.h"
+#include "dcsim/units.h"
 
 bool rack_queue_init(rack_queue *q, uint32_t cap)
 {
     q->buf = malloc(((size_t)cap + 1) * sizeof *q->buf);
-    q->cap = cap;
+    q->cap = cap + 1;
     q->head = q->len = 0;
     return q->buf != NULL;
 }
@@ -44,6 +45,27 @@ uint32_t rack_queue_pop(rack_queue *q)
     return r;
 }
 
+bool rack_stack_push(rack_stack *s, uint32_t r)
+{
+    if (s->len == s->cap) {
+        uint32_t cap = s->cap ? 2 * s->cap : 64;
+        uint32_t *b = realloc(s->buf, (size_t)cap * sizeof *b);
+        if (!b)
+            return false;
+        s->buf = b;
+        s->cap = cap;
+    }
+    s->buf[s->len++] = r;
+    return true;
+}
+
+void rack_stack_fini(rack_stack *s)
+{
+    free(s->buf);
+    s->buf = NULL;
+    s->len = s->cap = 0;
+}
+
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target)
 {
     if (dcsim_engine_schedule(m->eng, t, kind, target) != DCSIM_OK) {
@@ -53,33 +75,44 @@ void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target)
     }
 }
 
+int64_t model_draw_s(const dcsim_dist *d, gsl_rng *r)
+{
+    double x = dcsim_dist_draw(d, r);
+    if (x > (double)DCSIM_DURATION_MAX_S)
+        x = (double)DCSIM_DURATION_MAX_S;   /* a heavy tail may not overflow the clock */
+    return (int64_t)(x + 0.5);
+}
+
 void model_touch(dcsim_model *m)
 {
     int64_t now = dcsim_engine_now(m->eng);
-    m->stranded_rack_s += (double)m->n_stranded * (double)(now - m->last_change);
+    double dt = (double)(now - m->last_change);
+    if (dt <= 0)
+        return;
+    uint32_t stranded = 0, shed = 0;
+    for (uint32_t s = 0; s < m->sc->n_sites; s++) {
+        const site_state *st = &m->site[s];
+        stranded += st->n_stranded;
+        shed += st->n_shed;
+        m->throttle_it_j += st->it_w * (1.0 - st->cap) * dt;
+    }
+    m->stranded_rack_s += stranded * dt;
+    m->shed_rack_s += shed * dt;
+    m->unit_up_s += (double)(m->units_online - m->units_down) * dt;
+    m->unit_online_s += (double)m->units_online * dt;
     m->last_change = now;
 }
 
 /* One stream per random element, named so that adding or changing another element never
  * moves this one's draws (common random numbers). */
-static gsl_rng **streams(const dcsim_model *m, uint32_t n, const char *prefix,
-                         const char *(*name_of)(const dcsim_scenario *, uint32_t))
+static gsl_rng *stream(const dcsim_model *m, const char *kind, const char *name, long k)
 {
-    gsl_rng **r = calloc((size_t)n + 1, sizeof *r);
-    if (!r)
-        return NULL;
-    for (uint32_t i = 0; i < n; i++) {
-        char name[256];
-        snprintf(name, sizeof name, "%s/%s", prefix, name_of(m->sc, i));
-        r[i] = dcsim_stream_alloc(m->sc->seed, m->replication, name);
-        if (!r[i]) {
-            for (uint32_t k = 0; k < i; k++)
-                gsl_rng_free(r[k]);
-            free(r);
-            return NULL;
-        }
-    }
-    return r;
+    char full[256];
+    if (k >= 0)
+        snprintf(full, sizeof full, "%s/%s/%ld", kind, name, k);
+    else
+        snprintf(full, sizeof full, "%s/%s", kind, name);
+    return dcsim_stream_alloc(m->sc->seed, m->replication, full);
 }
 
 static void free_streams(gsl_rng **r, uint32_t n)
@@ -87,37 +120,119 @@ static void free_streams(gsl_rng **r, uint32_t n)
     if (!r)
         return;
     for (uint32_t i = 0; i < n; i++)
-        gsl_rng_free(r[i]);
+        if (r[i])
+            gsl_rng_free(r[i]);
     free(r);
 }
 
-static const char *act_name(const dcsim_scenario *sc, uint32_t i)
-{
-    return sc->activities[i].name;
-}
-
-static const char *delivery_name(const dcsim_scenario *sc, uint32_t i)
-{
-    return sc->deliveries[i].name;
-}
-
-static gsl_rng **tranche_streams(const dcsim_model *m)
+static bool make_streams(dcsim_model *m)
 {
     const dcsim_scenario *sc = m->sc;
-    gsl_rng **r = calloc((size_t)sc->n_tranches + 1, sizeof *r);
-    if (!r)
-        return NULL;
+    m->act_rng = calloc(sc->n_activities + 1, sizeof *m->act_rng);
+    m->tranche_rng = calloc(sc->n_tranches + 1, sizeof *m->tranche_rng);
+    m->curt_rng = calloc(sc->n_sources + 1, sizeof *m->curt_rng);
+    m->slip_rng = calloc(sc->n_deliveries + 1, sizeof *m->slip_rng);
+    m->comm_rng = calloc(sc->n_deliveries + 1, sizeof *m->comm_rng);
+    if (!m->act_rng || !m->tranche_rng || !m->curt_rng || !m->slip_rng || !m->comm_rng)
+        return false;
+    for (uint32_t i = 0; i < sc->n_activities; i++)
+        if (!(m->act_rng[i] = stream(m, "activity", sc->activities[i].name, -1)))
+            return false;
     for (uint32_t i = 0; i < sc->n_tranches; i++) {
         const dcsim_source *s = &sc->sources[sc->tranches[i].source];
-        char name[256];
-        snprintf(name, sizeof name, "tranche/%s/%u", s->name, i - s->first_tranche);
-        r[i] = dcsim_stream_alloc(sc->seed, m->replication, name);
-        if (!r[i]) {
-            free_streams(r, i);
-            return NULL;
-        }
+        if (!(m->tranche_rng[i] = stream(m, "tranche", s->name, i - s->first_tranche)))
+            return false;
     }
-    return r;
+    for (uint32_t i = 0; i < sc->n_sources; i++)
+        if (sc->sources[i].curtailment.enabled &&
+            !(m->curt_rng[i] = stream(m, "curtailment", sc->sources[i].name, -1)))
+            return false;
+    for (uint32_t i = 0; i < sc->n_deliveries; i++)
+        if (!(m->slip_rng[i] = stream(m, "delivery-slip", sc->deliveries[i].name, -1)) ||
+            !(m->comm_rng[i] = stream(m, "commissioning", sc->deliveries[i].name, -1)))
+            return false;
+    return true;
+}
+
+/* Reverse edges (who waits for activity i), as compressed rows over deps or needs. */
+static bool reverse(const dcsim_scenario *sc, bool needs, uint32_t **first, uint32_t **list)
+{
+    uint32_t na = sc->n_activities;
+    size_t n_edges = 0;
+    for (uint32_t i = 0; i < na; i++)
+        n_edges += needs ? sc->activities[i].n_needs : sc->activities[i].n_deps;
+    *first = calloc(na + 2, sizeof **first);
+    *list = calloc(n_edges + 1, sizeof **list);
+    uint32_t *fill = calloc(na + 1, sizeof *fill);
+    if (!*first || !*list || !fill) {
+        free(fill);
+        return false;
+    }
+    for (uint32_t i = 0; i < na; i++) {
+        const dcsim_activity *a = &sc->activities[i];
+        const uint32_t *e = needs ? a->needs : a->deps;
+        uint32_t n = needs ? a->n_needs : a->n_deps;
+        for (uint32_t k = 0; k < n; k++)
+            (*first)[e[k] + 1]++;
+    }
+    for (uint32_t i = 0; i < na; i++)
+        (*first)[i + 1] += (*first)[i];
+    for (uint32_t i = 0; i < na; i++) {
+        const dcsim_activity *a = &sc->activities[i];
+        const uint32_t *e = needs ? a->needs : a->deps;
+        uint32_t n = needs ? a->n_needs : a->n_deps;
+        for (uint32_t k = 0; k < n; k++)
+            (*list)[(*first)[e[k]] + fill[e[k]]++] = i;
+    }
+    free(fill);
+    return true;
+}
+
+static bool make_sites(dcsim_model *m)
+{
+    const dcsim_scenario *sc = m->sc;
+    m->site = calloc(sc->n_sites + 1, sizeof *m->site);
+    m->site_ambient_c = calloc(sc->n_sites + 1, sizeof *m->site_ambient_c);
+    if (!m->site || !m->site_ambient_c)
+        return false;
+    for (uint32_t s = 0; s < sc->n_sites; s++) {
+        site_state *st = &m->site[s];
+        st->cap = 1.0;
+        st->batt_next = -1;
+        st->energized = calloc(sc->n_classes + 1, sizeof *st->energized);
+        /* Any rack may end up at any site through a pool, so the queue can hold them all. */
+        if (!st->energized || !rack_queue_init(&st->gate_q, sc->n_racks))
+            return false;
+    }
+    return true;
+}
+
+static bool make_buildings(dcsim_model *m)
+{
+    const dcsim_scenario *sc = m->sc;
+    uint32_t nb = sc->n_buildings;
+    m->bld_pue = calloc(nb + 1, sizeof *m->bld_pue);
+    m->bld_it_w = calloc(nb + 1, sizeof *m->bld_it_w);
+    m->bld_energized = calloc(nb + 1, sizeof *m->bld_energized);
+    m->bld_assigned = calloc(nb + 1, sizeof *m->bld_assigned);
+    m->bld_pue_table = calloc(nb + 1, sizeof *m->bld_pue_table);
+    m->bld_ready = calloc(nb + 1, sizeof *m->bld_ready);
+    m->crew_busy = calloc(nb + 1, sizeof *m->crew_busy);
+    m->install_q = calloc(nb + 1, sizeof *m->install_q);
+    if (!m->bld_pue || !m->bld_it_w || !m->bld_energized || !m->bld_assigned ||
+        !m->bld_pue_table || !m->bld_ready || !m->crew_busy || !m->install_q)
+        return false;
+    for (uint32_t b = 0; b < nb; b++) {
+        const dcsim_building *bd = &sc->buildings[b];
+        m->bld_pue[b] = bd->pue;
+        if (!rack_queue_init(&m->install_q[b], bd->rack_positions))
+            return false;
+        if (bd->n_pue && dcsim_table_init(&m->bld_pue_table[b], bd->pue_ambient_c, bd->pue_value,
+                                          bd->n_pue, NULL, 0) != DCSIM_OK)
+            return false;   /* the loader checked the table; only memory can fail here */
+    }
+    return dcsim_table_init(&m->perf, sc->shortage.perf_cap, sc->shortage.perf_value,
+                            sc->shortage.n_perf, NULL, 0) == DCSIM_OK;
 }
 
 dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_engine *eng,
@@ -131,91 +246,56 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
     m->eng = eng;
     m->log = log;
     m->trigger_act = -1;
+    m->power_source = UINT32_MAX;
 
-    uint32_t na = sc->n_activities, nb = sc->n_buildings, nd = sc->n_deliveries;
-    size_t n_edges = 0;
-    for (uint32_t i = 0; i < na; i++)
-        n_edges += sc->activities[i].n_deps;
-
-    m->act_rng = streams(m, na, "activity", act_name);
+    uint32_t na = sc->n_activities, ns = sc->n_sources, nd = sc->n_deliveries;
     m->act_unmet = calloc(na + 1, sizeof *m->act_unmet);
-    m->dep_first = calloc(na + 2, sizeof *m->dep_first);
-    m->dep_list = calloc(n_edges + 1, sizeof *m->dep_list);
+    m->act_needs_unmet = calloc(na + 1, sizeof *m->act_needs_unmet);
+    m->act_work_done = calloc(na + 1, sizeof *m->act_work_done);
+    m->act_failed = calloc(na + 1, sizeof *m->act_failed);
     m->act_start = malloc((na + 1) * sizeof *m->act_start);
     m->act_finish = malloc((na + 1) * sizeof *m->act_finish);
     m->act_last = malloc((na + 1) * sizeof *m->act_last);
-    m->tranche_rng = tranche_streams(m);
-    m->source_online_w = calloc(sc->n_sources + 1, sizeof *m->source_online_w);
-    m->bld_ready = calloc(nb + 1, sizeof *m->bld_ready);
-    m->crew_busy = calloc(nb + 1, sizeof *m->crew_busy);
-    m->crew_free_at = calloc(nb + 1, sizeof *m->crew_free_at);
-    m->install_q = calloc(nb + 1, sizeof *m->install_q);
-    m->slip_rng = streams(m, nd, "delivery-slip", delivery_name);
-    m->comm_rng = streams(m, nd, "commissioning", delivery_name);
+    m->src_online_w = calloc(ns + 1, sizeof *m->src_online_w);
+    m->src_down_w = calloc(ns + 1, sizeof *m->src_down_w);
+    m->src_curtailed = calloc(ns + 1, sizeof *m->src_curtailed);
+    m->src_cf = calloc(ns + 1, sizeof *m->src_cf);
+    m->soc_j = calloc(ns + 1, sizeof *m->soc_j);
+    m->batt_w = calloc(ns + 1, sizeof *m->batt_w);
+    m->unit_state = calloc(sc->n_tranches + 1, sizeof *m->unit_state);
     m->dl_next = calloc(nd + 1, sizeof *m->dl_next);
     m->dl_first_rack = calloc(nd + 1, sizeof *m->dl_first_rack);
     m->dl_t0 = calloc(nd + 1, sizeof *m->dl_t0);
     m->racks = calloc((size_t)sc->n_racks + 1, sizeof *m->racks);
-    bool ok = m->act_rng && m->act_unmet && m->dep_first && m->dep_list && m->act_start &&
-              m->act_finish && m->act_last && m->tranche_rng && m->source_online_w &&
-              m->bld_ready && m->crew_busy && m->crew_free_at && m->install_q && m->slip_rng &&
-              m->comm_rng && m->dl_next && m->dl_first_rack && m->dl_t0 && m->racks &&
-              rack_queue_init(&m->gate_q, sc->n_racks + 1);
+    bool ok = m->act_unmet && m->act_needs_unmet && m->act_work_done && m->act_failed &&
+              m->act_start && m->act_finish && m->act_last && m->src_online_w &&
+              m->src_down_w && m->src_curtailed && m->src_cf && m->soc_j && m->batt_w &&
+              m->unit_state && m->dl_next && m->dl_first_rack && m->dl_t0 && m->racks &&
+              make_streams(m) && reverse(sc, false, &m->dep_first, &m->dep_list) &&
+              reverse(sc, true, &m->need_first, &m->need_list) && make_sites(m) &&
+              make_buildings(m);
     if (!ok) {
         model_destroy(m);
         return NULL;
     }
-
-    /* Reverse edges (who waits for activity i), as compressed rows. */
     for (uint32_t i = 0; i < na; i++) {
-        const dcsim_activity *a = &sc->activities[i];
-        m->act_unmet[i] = a->n_deps;
-        for (uint32_t k = 0; k < a->n_deps; k++)
-            m->dep_first[a->deps[k] + 1]++;
+        m->act_unmet[i] = sc->activities[i].n_deps;
+        m->act_needs_unmet[i] = sc->activities[i].n_needs;
         m->act_start[i] = m->act_finish[i] = -1;
         m->act_last[i] = -1;
     }
-    for (uint32_t i = 0; i < na; i++)
-        m->dep_first[i + 1] += m->dep_first[i];
-    uint32_t *fill = calloc(na + 1, sizeof *fill);
-    if (!fill) {
-        model_destroy(m);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < na; i++) {
-        const dcsim_activity *a = &sc->activities[i];
-        for (uint32_t k = 0; k < a->n_deps; k++) {
-            uint32_t d = a->deps[k];
-            m->dep_list[m->dep_first[d] + fill[d]++] = i;
-        }
-    }
-    free(fill);
-
     /* Racks are numbered delivery by delivery, so each delivery's racks are contiguous. */
     uint32_t next = 0;
-    uint32_t *per_building = calloc(nb + 1, sizeof *per_building);
-    if (!per_building) {
-        model_destroy(m);
-        return NULL;
-    }
     for (uint32_t i = 0; i < nd; i++) {
-        const dcsim_delivery *dl = &sc->deliveries[i];
         m->dl_first_rack[i] = next;
-        for (uint32_t k = 0; k < dl->total; k++) {
+        for (uint32_t k = 0; k < sc->deliveries[i].total; k++) {
             rack *r = &m->racks[next + k];
             r->delivery = i;
+            r->building = UINT32_MAX;
             r->state = RACK_ORDERED;
             r->t_delivered = r->t_install_start = r->t_commissioned = r->t_energized = -1;
         }
-        next += dl->total;
-        per_building[dl->building] += dl->total;
-    }
-    for (uint32_t b = 0; b < nb && ok; b++)
-        ok = rack_queue_init(&m->install_q[b], per_building[b] + 1);
-    free(per_building);
-    if (!ok) {
-        model_destroy(m);
-        return NULL;
+        next += sc->deliveries[i].total;
     }
     return m;
 }
@@ -227,32 +307,41 @@ void model_destroy(dcsim_model *m)
     const dcsim_scenario *sc = m->sc;
     free_streams(m->act_rng, sc->n_activities);
     free_streams(m->tranche_rng, sc->n_tranches);
+    free_streams(m->curt_rng, sc->n_sources);
     free_streams(m->slip_rng, sc->n_deliveries);
     free_streams(m->comm_rng, sc->n_deliveries);
     if (m->install_q)
         for (uint32_t b = 0; b < sc->n_buildings; b++)
             rack_queue_fini(&m->install_q[b]);
-    rack_queue_fini(&m->gate_q);
-    free(m->act_unmet);
-    free(m->dep_first);
-    free(m->dep_list);
-    free(m->act_start);
-    free(m->act_finish);
-    free(m->act_last);
-    free(m->source_online_w);
-    free(m->bld_ready);
-    free(m->crew_busy);
-    free(m->crew_free_at);
-    free(m->install_q);
-    free(m->dl_next);
-    free(m->dl_first_rack);
-    free(m->dl_t0);
-    free(m->racks);
+    if (m->bld_pue_table)
+        for (uint32_t b = 0; b < sc->n_buildings; b++)
+            dcsim_table_fini(&m->bld_pue_table[b]);
+    dcsim_table_fini(&m->perf);
+    if (m->site)
+        for (uint32_t s = 0; s < sc->n_sites; s++) {
+            site_state *st = &m->site[s];
+            rack_queue_fini(&st->gate_q);
+            rack_stack_fini(&st->shed);
+            if (st->energized)
+                for (uint32_t k = 0; k < sc->n_classes; k++)
+                    rack_stack_fini(&st->energized[k]);
+            free(st->energized);
+        }
+    void *arrays[] = {m->act_unmet, m->act_needs_unmet, m->act_work_done, m->act_failed,
+                      m->dep_first, m->dep_list, m->need_first, m->need_list, m->act_start,
+                      m->act_finish, m->act_last, m->src_online_w, m->src_down_w,
+                      m->src_curtailed, m->src_cf, m->unit_state, m->soc_j, m->batt_w,
+                      m->site, m->bld_pue, m->bld_it_w, m->bld_energized, m->bld_assigned,
+                      m->bld_pue_table, m->bld_ready, m->crew_busy, m->install_q,
+                      m->site_ambient_c, m->dl_next, m->dl_first_rack, m->dl_t0, m->racks};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        free(arrays[i]);
     free(m);
 }
 
 void model_begin(dcsim_model *m)
 {
+    power_begin(m);
     activity_begin(m);
     supply_begin(m);
 }
@@ -264,7 +353,7 @@ void model_handle(dcsim_model *m, const dcsim_event *ev)
         activity_start(m, ev->target);
         break;
     case EV_ACT_DONE:
-        activity_done(m, ev->target);
+        activity_work_done(m, ev->target);
         break;
     case EV_TRANCHE:
         power_tranche_online(m, ev->target);
@@ -277,6 +366,32 @@ void model_handle(dcsim_model *m, const dcsim_event *ev)
         break;
     case EV_COMMISSIONED:
         supply_commissioned(m, ev->target);
+        break;
+    case EV_UNIT_FAIL:
+        power_unit_fail(m, ev->target);
+        break;
+    case EV_UNIT_REPAIR:
+        power_unit_repair(m, ev->target);
+        break;
+    case EV_CURTAIL_DAY:
+        power_curtail_day(m, ev->target);
+        break;
+    case EV_CURTAIL_START:
+        power_curtail_start(m, ev->target);
+        break;
+    case EV_CURTAIL_END:
+        power_curtail_end(m, ev->target);
+        break;
+    case EV_HOUR:
+        power_hour(m);
+        break;
+    case EV_BATTERY:
+        /* Only the latest battery forecast counts; earlier ones were superseded. */
+        if (m->site[ev->target].batt_next == ev->time) {
+            m->site[ev->target].batt_next = -1;
+            m->power_source = UINT32_MAX;
+            gate_balance(m, ev->target);
+        }
         break;
     default:
         DCSIM_ASSERT_SIM(!"unknown event kind", ev->time, m->sc->seed);

@@ -1,6 +1,7 @@
-/* Private to the model: the state of one simulated campus and the functions each model noun
- * (activity network, power, supply, gate) offers the event dispatcher in model.c. Arrays are sized from
- * the scenario at creation; the event loop allocates nothing. */
+/* Private to the model: the state of one simulated program (one or more campus sites) and
+ * the functions each model noun (activity network, power, storage, supply, gate) offers the
+ * event dispatcher in model.c. Arrays are sized from the scenario at creation; the event loop
+ * allocates only when a shed-order stack outgrows its last size. */
 #ifndef DCSIM_MODEL_H
 #define DCSIM_MODEL_H
 
@@ -10,17 +11,25 @@
 #include <gsl/gsl_rng.h>
 
 #include "dcsim/engine.h"
-#include "dcsim/scenario.h"
 #include "dcsim/eventlog.h"
+#include "dcsim/scenario.h"
+#include "dcsim/table.h"
 
 /* Event kinds; the event's target is an index into the array the kind names. */
 enum {
     EV_ACT_START,        /* activities: a start held back by not_before */
-    EV_ACT_DONE,         /* activities */
+    EV_ACT_DONE,         /* activities: the work (duration) is done */
     EV_TRANCHE,          /* tranches: capacity comes online */
     EV_ARRIVE,           /* deliveries: the next rack arrives */
     EV_INSTALL_DONE,     /* buildings: the crew finished the rack at the head of the queue */
-    EV_COMMISSIONED      /* racks: burn-in done, the rack asks the gate for power */
+    EV_COMMISSIONED,     /* racks: burn-in done, the rack asks the gate for power */
+    EV_UNIT_FAIL,        /* tranches (generation units): forced outage */
+    EV_UNIT_REPAIR,      /* tranches (generation units): back in service */
+    EV_CURTAIL_DAY,      /* sources: draw whether today brings a curtailment */
+    EV_CURTAIL_START,    /* sources */
+    EV_CURTAIL_END,      /* sources */
+    EV_HOUR,             /* 0: weather, PUE and PPA output move on by an hour */
+    EV_BATTERY           /* sites: a battery ran empty or full; stale unless time matches */
 };
 
 /* What a rack waited for last before it was energized: how slip is attributed to causes. */
@@ -37,14 +46,18 @@ typedef enum rack_state {
     RACK_DELIVERED,      /* on site, waiting for installation */
     RACK_COMMISSIONING,  /* installed, in burn-in */
     RACK_STRANDED,       /* installed and commissioned, waiting for power */
-    RACK_ENERGIZED
+    RACK_ENERGIZED,
+    RACK_SHED,           /* was energized, switched off in a shortage, waiting to come back */
+    RACK_UNPLACED        /* delivered to a pool with no free position left */
 } rack_state;
 
 typedef struct rack {
     uint32_t delivery;
+    uint32_t building;       /* UINT32_MAX until placed */
     uint8_t state;
     uint8_t cause;
     uint32_t power_source;   /* for CAUSE_POWER: the source whose capacity let it in */
+    uint64_t seq;            /* energize order, for shedding the newest first */
     int64_t t_delivered, t_install_start, t_commissioned, t_energized;
 } rack;
 
@@ -54,28 +67,70 @@ typedef struct rack_queue {
     uint32_t cap, head, len;
 } rack_queue;
 
+/* A LIFO stack of rack indices that grows by doubling. */
+typedef struct rack_stack {
+    uint32_t *buf;
+    uint32_t cap, len;
+} rack_stack;
+
+typedef struct site_state {
+    double supply_w;         /* firm supply: online - units down - curtailed, plus PPA output */
+    double it_w;             /* peak IT power of energized racks (before any cap) */
+    double cap;              /* power cap on GPUs, 1 = none (throttle policy) */
+    double facility_w;       /* demand: it x cap x PUE per building + overheads */
+    double battery_w;        /* storage flow: + discharging, - charging */
+    int64_t batt_next;       /* time of the pending EV_BATTERY that counts, or -1 */
+    rack_queue gate_q;       /* commissioned racks waiting for power, in arrival order */
+    rack_stack shed;         /* racks shed in a shortage: restored first, last shed first */
+    rack_stack *energized;   /* per class: energized racks, newest on top */
+    uint32_t n_stranded, n_shed, n_energized;
+} site_state;
+
 typedef struct dcsim_model {
     const dcsim_scenario *sc;
     uint64_t replication;
     dcsim_engine *eng;
+    dcsim_eventlog *log;         /* not owned */
+    bool out_of_memory;          /* an event could not be scheduled: the run is void */
 
     /* activity network */
     gsl_rng **act_rng;
     uint32_t *act_unmet;         /* deps not yet done */
-    uint32_t *dep_first, *dep_list; /* CSR: activities that wait for activity i */
-    int64_t *act_start, *act_finish;  /* -1 until it happens */
-    int32_t *act_last;           /* the dep that completed last, or -1 (the start date) */
+    uint32_t *act_needs_unmet;   /* needs not yet done */
+    bool *act_work_done;         /* duration elapsed, maybe still waiting for needs */
+    bool *act_failed;            /* failed at its end: never completes */
+    uint32_t *dep_first, *dep_list;     /* CSR: activities that wait to start for i */
+    uint32_t *need_first, *need_list;   /* CSR: activities that wait to finish for i */
+    int64_t *act_start, *act_finish;    /* -1 until it happens */
+    int32_t *act_last;           /* the prerequisite that arrived last, or -1 (start date) */
 
     /* power */
-    gsl_rng **tranche_rng;
-    double *source_online_w;
-    double supply_w;
+    gsl_rng **tranche_rng;       /* tranche delays; generation units also draw outages */
+    gsl_rng **curt_rng;          /* per source */
+    double *src_online_w;        /* tranches online */
+    double *src_down_w;          /* generation units in forced outage */
+    bool *src_curtailed;
+    double *src_cf;              /* PPA capacity factor this hour */
+    uint8_t *unit_state;         /* per tranche: 0 not online, 1 up, 2 down */
+    uint32_t units_online, units_down;
+    double unit_up_s, unit_online_s;    /* integrals, for availability */
 
-    /* buildings: readiness and install crews */
+    /* storage */
+    double *soc_j;               /* per source (storage only) */
+    double *batt_w;              /* per source: + discharging, - charging */
+    int64_t batt_settled;        /* SOC is exact as of this time */
+
+    /* sites, buildings */
+    site_state *site;
+    double *bld_pue;             /* PUE now */
+    double *bld_it_w;            /* peak IT of energized racks in the building */
+    uint32_t *bld_energized, *bld_assigned;
+    dcsim_table *bld_pue_table;  /* only where the building gives a table */
+    dcsim_table perf;            /* power cap -> throughput */
     bool *bld_ready;
     bool *crew_busy;
-    int64_t *crew_free_at;       /* when the crew last finished a rack */
     rack_queue *install_q;
+    double *site_ambient_c;
 
     /* deliveries */
     gsl_rng **slip_rng, **comm_rng;
@@ -83,36 +138,53 @@ typedef struct dcsim_model {
     uint32_t *dl_first_rack;     /* index of its first rack in racks[] */
     int64_t *dl_t0;
 
-    /* racks and the gate */
+    /* racks */
     rack *racks;
-    rack_queue gate_q;
-    double it_w, facility_w;
-    uint32_t n_delivered, n_installed, n_commissioning, n_stranded, n_energized;
+    uint64_t next_seq;
+    uint32_t n_delivered, n_installed, n_commissioning, n_unplaced;
     uint64_t gpus_energized;
 
     /* what the last state change was, for milestone causes */
     char trigger[96];
     int32_t trigger_act;         /* activity behind the trigger, or -1 */
+    uint32_t power_source;       /* source whose change is being balanced, or UINT32_MAX */
 
-    /* integrals */
+    /* integrals up to last_change */
     int64_t last_change;
-    double stranded_rack_s;
+    double stranded_rack_s, shed_rack_s, shed_it_j, throttle_it_j, battery_out_j;
     uint32_t peak_stranded;
-
-    dcsim_eventlog *log;         /* not owned */
-    bool out_of_memory;          /* an event could not be scheduled: the run is void */
 } dcsim_model;
 
 /* activity.c */
 void activity_begin(dcsim_model *m);
 void activity_start(dcsim_model *m, uint32_t a);
-void activity_done(dcsim_model *m, uint32_t a);
-/* The critical path of activity a (a < its last dep < ...), written into buf. */
+void activity_work_done(dcsim_model *m, uint32_t a);
+/* The critical path of activity a (a < its last prerequisite < ...), written into buf. */
 void activity_path(const dcsim_model *m, int32_t a, char *buf, size_t n);
 
 /* power.c */
+void power_begin(dcsim_model *m);
 void power_source_done(dcsim_model *m, uint32_t source);
 void power_tranche_online(dcsim_model *m, uint32_t tranche);
+void power_unit_fail(dcsim_model *m, uint32_t tranche);
+void power_unit_repair(dcsim_model *m, uint32_t tranche);
+void power_curtail_day(dcsim_model *m, uint32_t source);
+void power_curtail_start(dcsim_model *m, uint32_t source);
+void power_curtail_end(dcsim_model *m, uint32_t source);
+void power_hour(dcsim_model *m);
+/* A source's contribution to its site's firm supply now (storage: 0). */
+double power_source_w(const dcsim_model *m, uint32_t source);
+/* Recompute a site's firm supply from its sources. */
+void power_site_supply(dcsim_model *m, uint32_t site);
+
+/* storage.c */
+/* Bring every battery's state of charge up to now at its current flow. */
+void storage_settle(dcsim_model *m);
+/* Discharge power the site's batteries can give now (those not empty and online). */
+double storage_available_w(const dcsim_model *m, uint32_t site);
+/* Set the site's battery flows: cover `deficit_w` (>= 0) or charge from `surplus_w`, and
+ * schedule the next EV_BATTERY when one would run empty or full. */
+void storage_dispatch(dcsim_model *m, uint32_t site, double deficit_w, double surplus_w);
 
 /* supply.c */
 void supply_begin(dcsim_model *m);
@@ -123,13 +195,19 @@ void supply_commissioned(dcsim_model *m, uint32_t rack);
 
 /* gate.c */
 void gate_offer(dcsim_model *m, uint32_t rack);
-void gate_drain(dcsim_model *m, uint32_t source);
+/* Re-balance a site after anything that moves its supply or demand: cover a shortage by the
+ * scenario's policy, or restore and energize racks while the budget allows. */
+void gate_balance(dcsim_model *m, uint32_t site);
+void gate_balance_all(dcsim_model *m);
 double gate_metric(const dcsim_model *m, dcsim_metric metric);
+/* Facility demand of a site at power cap `cap`. */
+double gate_demand(const dcsim_model *m, uint32_t site, double cap);
 
 /* model.c */
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
 /* Account time-weighted integrals up to now; call before changing a counted state. */
 void model_touch(dcsim_model *m);
+int64_t model_draw_s(const dcsim_dist *d, gsl_rng *r);
 
 /* Create the model state for sc with streams for `replication`; events go to eng, log lines
  * to log. NULL when out of memory. */
@@ -141,11 +219,13 @@ void model_begin(dcsim_model *m);
 /* Handle one event. */
 void model_handle(dcsim_model *m, const dcsim_event *ev);
 
-/* rack_queue helpers */
+/* rack queues and stacks */
 bool rack_queue_init(rack_queue *q, uint32_t cap);
 void rack_queue_fini(rack_queue *q);
 void rack_queue_push(rack_queue *q, uint32_t r);
 uint32_t rack_queue_peek(const rack_queue *q);
 uint32_t rack_queue_pop(rack_queue *q);
+bool rack_stack_push(rack_stack *s, uint32_t r);
+void rack_stack_fini(rack_stack *s);
 
 #endif

@@ -1,6 +1,8 @@
 /* Rack supply: deliveries arrive rack by rack on their schedule (after a lead-time slip),
- * wait on site until their building is ready, are installed one at a time by the building's
- * crew, then burn in (commissioning) before they ask the power gate for power. */
+ * are placed in their building (or, for a delivery shared by a pool of buildings across
+ * sites, in the building the allocation rule picks), wait on site until the building is
+ * ready, are installed one at a time by the building's crew, then burn in (commissioning)
+ * before they ask the power gate for power. */
 #include "model/model.h"
 
 #include <math.h>
@@ -8,14 +10,6 @@
 
 #include "dcsim/dist.h"
 #include "dcsim/units.h"
-
-static int64_t draw_s(const dcsim_dist *d, gsl_rng *r)
-{
-    double x = dcsim_dist_draw(d, r);
-    if (x > (double)DCSIM_DURATION_MAX_S)
-        x = (double)DCSIM_DURATION_MAX_S;
-    return (int64_t)(x + 0.5);
-}
 
 /* Arrival time of rack k of delivery i: racks arrive evenly, per_month a month. */
 static int64_t arrival(const dcsim_model *m, uint32_t i, uint32_t k)
@@ -28,9 +22,41 @@ void supply_begin(dcsim_model *m)
 {
     for (uint32_t i = 0; i < m->sc->n_deliveries; i++) {
         const dcsim_delivery *dl = &m->sc->deliveries[i];
-        m->dl_t0[i] = dl->start_s + draw_s(&dl->slip, m->slip_rng[i]);
+        m->dl_t0[i] = dl->start_s + model_draw_s(&dl->slip, m->slip_rng[i]);
         model_schedule(m, arrival(m, i, 0), EV_ARRIVE, i);
     }
+}
+
+/* Where a rack of delivery dl goes: a building of its pool with a free position, chosen by
+ * the allocation rule; UINT32_MAX when every position is taken. */
+static uint32_t place(const dcsim_model *m, const dcsim_delivery *dl)
+{
+    const dcsim_scenario *sc = m->sc;
+    uint32_t best = UINT32_MAX;
+    double best_key = 0;
+    for (uint32_t k = 0; k < dl->n_buildings; k++) {
+        uint32_t b = dl->buildings[k];
+        const dcsim_building *bd = &sc->buildings[b];
+        if (m->bld_assigned[b] >= bd->rack_positions)
+            continue;
+        double key;
+        switch (dl->allocation) {
+        case DCSIM_ALLOC_PRO_RATA:
+            /* Fill every building at the same pace: the least-filled share goes first. */
+            key = -(double)m->bld_assigned[b] / bd->rack_positions;
+            break;
+        case DCSIM_ALLOC_PRIORITY:
+            key = sc->sites[bd->site].priority;
+            break;
+        default:
+            return b;       /* in order: the first with room */
+        }
+        if (best == UINT32_MAX || key > best_key) {
+            best = b;
+            best_key = key;
+        }
+    }
+    return best;
 }
 
 /* Start the crew on the rack at the head of the building's queue, if it can work. The rack
@@ -60,10 +86,10 @@ void supply_arrive(dcsim_model *m, uint32_t i)
     const dcsim_delivery *dl = &m->sc->deliveries[i];
     int64_t now = dcsim_engine_now(m->eng);
     uint32_t k = m->dl_next[i]++;
-    uint32_t r = m->dl_first_rack[i] + k;
+    uint32_t ri = m->dl_first_rack[i] + k;
+    rack *r = &m->racks[ri];
     model_touch(m);
-    m->racks[r].state = RACK_DELIVERED;
-    m->racks[r].t_delivered = now;
+    r->t_delivered = now;
     m->n_delivered++;
     if (k == 0) {
         char planned[32];
@@ -78,8 +104,20 @@ void supply_arrive(dcsim_model *m, uint32_t i)
         model_schedule(m, arrival(m, i, k + 1), EV_ARRIVE, i);
     snprintf(m->trigger, sizeof m->trigger, "delivery:%s", dl->name);
     m->trigger_act = -1;
-    rack_queue_push(&m->install_q[dl->building], r);
-    try_install(m, dl->building);
+    uint32_t b = place(m, dl);
+    if (b == UINT32_MAX) {
+        /* Only pools get here: the loader checks single-building deliveries fit. */
+        r->state = RACK_UNPLACED;
+        if (m->n_unplaced++ == 0)
+            dcsim_eventlog_add(m->log, now, "rack_unplaced", dl->name,
+                               "no building of the pool has a free position left");
+        return;
+    }
+    r->state = RACK_DELIVERED;
+    r->building = b;
+    m->bld_assigned[b]++;
+    rack_queue_push(&m->install_q[b], ri);
+    try_install(m, b);
 }
 
 void supply_install_done(dcsim_model *m, uint32_t b)
@@ -92,10 +130,9 @@ void supply_install_done(dcsim_model *m, uint32_t b)
     m->n_installed++;
     m->n_commissioning++;
     m->crew_busy[b] = false;
-    m->crew_free_at[b] = now;
     snprintf(m->trigger, sizeof m->trigger, "install:%s", m->sc->buildings[b].name);
     m->trigger_act = -1;
-    model_schedule(m, now + draw_s(&m->sc->deliveries[i].commissioning, m->comm_rng[i]),
+    model_schedule(m, now + model_draw_s(&m->sc->deliveries[i].commissioning, m->comm_rng[i]),
                    EV_COMMISSIONED, r);
     try_install(m, b);
 }

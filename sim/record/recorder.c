@@ -25,23 +25,44 @@ enum {
     COL_RACKS_STRANDED,
     COL_GPUS_ENERGIZED,
     COL_BUILDINGS_READY,
+    COL_THROTTLE,
+    COL_SHED_RACKS,
+    COL_BATTERY_SOC_MWH,
+    COL_BATTERY_MW,
+    COL_CURTAILED_MW,
+    COL_UNITS_DOWN,
+    COL_AMBIENT_C,
+    COL_THROUGHPUT,
     COL_FIXED
 };
 
 static const char *const fixed_cols[COL_FIXED] = {
     "supply_mw", "facility_mw", "it_mw", "pue", "racks_delivered", "racks_installed",
     "racks_commissioning", "racks_energized", "racks_stranded", "gpus_energized",
-    "buildings_ready",
+    "buildings_ready", "throttle", "shed_racks", "battery_soc_mwh", "battery_mw",
+    "curtailed_mw", "units_down", "ambient_c", "throughput",
 };
 
-/* Decimals written per column: MW to the watt, counts whole, PUE to 1e-4. */
+/* Decimals written per column: MW and MWh to the watt(-hour), counts whole, ratios to 1e-4. */
 static int col_decimals(uint32_t c)
 {
-    if (c == COL_PUE)
+    switch (c) {
+    case COL_PUE:
+    case COL_THROTTLE:
+    case COL_THROUGHPUT:
         return 4;
-    if (c < COL_FIXED && c != COL_SUPPLY_MW && c != COL_FACILITY_MW && c != COL_IT_MW)
-        return 0;
-    return 6;
+    case COL_AMBIENT_C:
+        return 2;
+    case COL_SUPPLY_MW:
+    case COL_FACILITY_MW:
+    case COL_IT_MW:
+    case COL_BATTERY_SOC_MWH:
+    case COL_BATTERY_MW:
+    case COL_CURTAILED_MW:
+        return 6;
+    default:
+        return c < COL_FIXED ? 0 : 6;
+    }
 }
 
 dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc)
@@ -88,16 +109,47 @@ void dcsim_recorder_fini(dcsim_recorder *rec)
     memset(rec, 0, sizeof *rec);
 }
 
-/* Facility PUE as the campus sees it: facility over IT power while anything is lit; before
- * that, the IT-capacity-weighted design PUE of the buildings (so the column is never empty). */
-static double campus_pue(const dcsim_model *m)
+/* Campus-wide figures summed over sites. */
+typedef struct totals {
+    double supply_w, facility_w, it_w, capped_it_w, perf_it_w, battery_w, soc_j;
+    uint32_t stranded, shed, energized;
+} totals;
+
+static totals sum_sites(const dcsim_model *m)
 {
-    if (m->it_w > 0)
-        return m->facility_w / m->it_w;
+    totals t = {0};
+    for (uint32_t s = 0; s < m->sc->n_sites; s++) {
+        const site_state *st = &m->site[s];
+        t.supply_w += st->supply_w;
+        t.facility_w += st->facility_w;
+        t.it_w += st->it_w;
+        t.capped_it_w += st->it_w * st->cap;
+        t.perf_it_w += st->it_w * dcsim_table_eval(&m->perf, st->cap);
+        t.battery_w += st->battery_w;
+        t.stranded += st->n_stranded;
+        t.shed += st->n_shed;
+        t.energized += st->n_energized;
+    }
+    for (uint32_t s = 0; s < m->sc->n_sources; s++)
+        t.soc_j += m->soc_j[s];
+    return t;
+}
+
+/* Facility PUE as the campus sees it: facility over (capped) IT power while anything is lit;
+ * before that, the IT-capacity-weighted PUE of the buildings now (never empty). */
+static double campus_pue(const dcsim_model *m, const totals *t)
+{
+    if (t->capped_it_w > 0) {
+        double oh = 0;
+        for (uint32_t b = 0; b < m->sc->n_buildings; b++)
+            if (m->bld_energized[b])
+                oh += m->sc->buildings[b].overhead_w;
+        return (t->facility_w - oh) / t->capped_it_w;
+    }
     double cap = 0, w = 0;
     for (uint32_t b = 0; b < m->sc->n_buildings; b++) {
         cap += m->sc->buildings[b].it_capacity_w;
-        w += m->sc->buildings[b].it_capacity_w * m->sc->buildings[b].pue;
+        w += m->sc->buildings[b].it_capacity_w * m->bld_pue[b];
     }
     return cap > 0 ? w / cap : 1.0;
 }
@@ -105,24 +157,43 @@ static double campus_pue(const dcsim_model *m)
 void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t)
 {
     DCSIM_ASSERT_SIM(rec->row < rec->n_rows, t, m->sc->seed);
+    const dcsim_scenario *sc = m->sc;
     double *row = &rec->data[(size_t)rec->row * rec->n_cols];
+    totals tot = sum_sites(m);
     rec->time_s[rec->row] = t;
     uint32_t ready = 0;
-    for (uint32_t b = 0; b < m->sc->n_buildings; b++)
+    for (uint32_t b = 0; b < sc->n_buildings; b++)
         ready += m->bld_ready[b];
-    row[COL_SUPPLY_MW] = m->supply_w / 1e6;
-    row[COL_FACILITY_MW] = m->facility_w / 1e6;
-    row[COL_IT_MW] = m->it_w / 1e6;
-    row[COL_PUE] = campus_pue(m);
+    double curtailed = 0, ambient = 0;
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        if (m->src_curtailed[s])
+            curtailed += (m->src_online_w[s] - m->src_down_w[s]) *
+                         sc->sources[s].curtailment.fraction;
+    for (uint32_t s = 0; s < sc->n_sites; s++)
+        ambient += m->site_ambient_c[s] / sc->n_sites;
+    row[COL_SUPPLY_MW] = tot.supply_w / 1e6;
+    row[COL_FACILITY_MW] = tot.facility_w / 1e6;
+    row[COL_IT_MW] = tot.capped_it_w / 1e6;
+    row[COL_PUE] = campus_pue(m, &tot);
     row[COL_RACKS_DELIVERED] = m->n_delivered;
     row[COL_RACKS_INSTALLED] = m->n_installed;
     row[COL_RACKS_COMMISSIONING] = m->n_commissioning;
-    row[COL_RACKS_ENERGIZED] = m->n_energized;
-    row[COL_RACKS_STRANDED] = m->n_stranded;
+    row[COL_RACKS_ENERGIZED] = tot.energized;
+    row[COL_RACKS_STRANDED] = tot.stranded;
     row[COL_GPUS_ENERGIZED] = (double)m->gpus_energized;
     row[COL_BUILDINGS_READY] = ready;
-    for (uint32_t s = 0; s < m->sc->n_sources; s++)
-        row[COL_FIXED + s] = m->source_online_w[s] / 1e6;
+    /* The share of lit GPU power cut by throttling (0 = none), IT-weighted over sites. */
+    row[COL_THROTTLE] = tot.it_w > 0 ? 1.0 - tot.capped_it_w / tot.it_w : 0.0;
+    row[COL_SHED_RACKS] = tot.shed;
+    row[COL_BATTERY_SOC_MWH] = tot.soc_j / 3.6e9;
+    row[COL_BATTERY_MW] = tot.battery_w / 1e6;
+    row[COL_CURTAILED_MW] = curtailed / 1e6;
+    row[COL_UNITS_DOWN] = m->units_down;
+    row[COL_AMBIENT_C] = ambient;
+    row[COL_THROUGHPUT] = tot.it_w > 0 ? tot.perf_it_w / tot.it_w : 1.0;
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        row[COL_FIXED + s] = (sc->sources[s].type == DCSIM_SOURCE_STORAGE
+                                  ? m->batt_w[s] : power_source_w(m, s)) / 1e6;
     rec->row++;
 }
 
@@ -284,16 +355,23 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
         reached += rec->ms_time[i] >= 0;
     metric_row(w, "horizon", (double)sc->horizon_s / 86400.0, 3, "d");
     metric_row(w, "supply_planned_mw", cap / 1e6, 6, "MW");
-    metric_row(w, "supply_final_mw", m->supply_w / 1e6, 6, "MW");
-    metric_row(w, "facility_final_mw", m->facility_w / 1e6, 6, "MW");
-    metric_row(w, "it_energized_final_mw", m->it_w / 1e6, 6, "MW");
+    totals tot = sum_sites(m);
+    metric_row(w, "supply_final_mw", tot.supply_w / 1e6, 6, "MW");
+    metric_row(w, "facility_final_mw", tot.facility_w / 1e6, 6, "MW");
+    metric_row(w, "it_energized_final_mw", tot.it_w / 1e6, 6, "MW");
     metric_row(w, "racks_planned", sc->n_racks, 0, "racks");
     metric_row(w, "racks_delivered", m->n_delivered, 0, "racks");
     metric_row(w, "racks_installed", m->n_installed, 0, "racks");
-    metric_row(w, "racks_energized", m->n_energized, 0, "racks");
-    metric_row(w, "racks_stranded_final", m->n_stranded, 0, "racks");
+    metric_row(w, "racks_energized", tot.energized, 0, "racks");
+    metric_row(w, "racks_stranded_final", tot.stranded, 0, "racks");
     metric_row(w, "racks_stranded_peak", m->peak_stranded, 0, "racks");
     metric_row(w, "stranded_rack_days", m->stranded_rack_s / 86400.0, 3, "rack-days");
+    metric_row(w, "racks_unplaced", m->n_unplaced, 0, "racks");
+    metric_row(w, "shed_rack_days", m->shed_rack_s / 86400.0, 3, "rack-days");
+    metric_row(w, "throttled_it_mwh", m->throttle_it_j / 3.6e9, 3, "MWh");
+    metric_row(w, "battery_discharged_mwh", m->battery_out_j / 3.6e9, 3, "MWh");
+    metric_row(w, "generation_availability",
+               m->unit_online_s > 0 ? m->unit_up_s / m->unit_online_s : NAN, 6, "fraction");
     metric_row(w, "gpus_planned", (double)sc->n_gpus, 0, "GPUs");
     metric_row(w, "gpus_energized", (double)m->gpus_energized, 0, "GPUs");
     metric_row(w, "milestones", sc->n_milestones, 0, "milestones");

@@ -24,16 +24,93 @@ typedef struct scn_ref {
     const dcsim_ynode *node;
     char path[160];
     uint32_t from_activity;      /* the activity that waits */
+    bool need;                   /* a `needs` entry (finish prerequisite), not an `after` */
 } scn_ref;
 
 typedef struct scn_ctx {
     dcsim_scenario *sc;
     dcsim_diag *d;
     int64_t start_unix;
+    char dir[4096];              /* the scenario file's folder, for relative trace paths */
     scn_ref *refs;
     size_t n_refs, cap_refs;
     const dcsim_ynode **act_node;   /* per activity: the node to point at in cycle errors */
+    const dcsim_ynode **seen;       /* every element name, for the uniqueness check */
+    size_t n_seen, cap_seen;
+    bool implicit_site;             /* no `sites:` section: one site holds everything */
 } scn_ctx;
+
+#define SCN_PATH 256
+#define OOM(c) dcsim_diag_set((c)->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory")
+#define TRY(expr)                  \
+    do {                           \
+        dcsim_status st_ = (expr); \
+        if (st_)                   \
+            return st_;            \
+    } while (0)
+
+/* ---- structure helpers (get.c) ---- */
+
+/* "base.key" (or "key" when base is empty) into buf; returns buf. */
+const char *scn_join(char *buf, size_t n, const char *base, const char *key);
+
+/* A section of named entries (name: {...}): its map node, or NULL when absent or empty. */
+dcsim_status scn_section(scn_ctx *c, const dcsim_ynode *parent, const char *key,
+                         const char *path, const dcsim_ynode **out);
+size_t scn_len(const dcsim_ynode *n);
+
+/* Check and remember an element name (unique across the scenario, checked at the end). */
+dcsim_status scn_element_name(scn_ctx *c, const dcsim_ynode *key, const char *path);
+dcsim_status scn_check_unique(scn_ctx *c);
+
+/* Typed optional getters: when map has `key`, read it into *out (path is the map's path);
+ * when it does not, leave *out as it is (the default) unless required, which is then an
+ * error naming the key. */
+dcsim_status scn_get_power(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                           const char *path, bool required, double *out);
+dcsim_status scn_get_energy(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                            const char *path, bool required, double *out);
+dcsim_status scn_get_number(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                            const char *path, bool required, double lo, double hi,
+                            double *out);
+dcsim_status scn_get_count(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                           const char *path, bool required, uint32_t lo, uint32_t hi,
+                           uint32_t *out);
+dcsim_status scn_get_duration(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                              const char *path, bool required, int64_t *out);
+dcsim_status scn_get_dist(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                          const char *path, bool required, dcsim_dist *out);
+dcsim_status scn_get_when(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                          const char *path, bool required, int64_t *out);
+
+/* A table of [x, y] pairs ([[10, 1.10], [25, 1.15]]) with x strictly increasing and y in
+ * [ylo, yhi]; arrays allocated in the scenario arena. */
+dcsim_status scn_pairs(scn_ctx *c, const dcsim_ynode *n, const char *path, double ylo,
+                       double yhi, double **x, double **y, uint32_t *count);
+
+/* A "MM-DD" day of a non-leap year, 0-based. */
+dcsim_status scn_month_day(scn_ctx *c, const dcsim_ynode *n, const char *path, uint16_t *doy);
+
+/* The element named by scalar n among the keys of section sec (delivery.rack ...). */
+dcsim_status scn_ref_in(scn_ctx *c, const dcsim_ynode *n, const char *path,
+                        const dcsim_ynode *sec, const char *what, uint32_t *out);
+
+/* Resolve a file path given in the scenario: relative to the scenario file's folder. */
+void scn_file_path(const scn_ctx *c, const char *rel, char *buf, size_t n);
+
+/* ---- sections (power.c, site.c, supply.c) ---- */
+dcsim_status scn_load_sites(scn_ctx *c, const dcsim_ynode *root);
+dcsim_status scn_load_equipment(scn_ctx *c, const dcsim_ynode *sec, uint32_t first_act);
+dcsim_status scn_load_power(scn_ctx *c, const dcsim_ynode *sources);
+dcsim_status scn_load_buildings(scn_ctx *c, const dcsim_ynode *bs, uint32_t first_act);
+dcsim_status scn_load_racks(scn_ctx *c, const dcsim_ynode *rs);
+dcsim_status scn_load_shortage(scn_ctx *c, const dcsim_ynode *root);
+dcsim_status scn_load_deliveries(scn_ctx *c, const dcsim_ynode *ds, const dcsim_ynode *rs,
+                                 const dcsim_ynode *bs);
+dcsim_status scn_load_milestones(scn_ctx *c, const dcsim_ynode *ms);
+/* A `site:` key of a source or building: the site's index (0 when the site is implicit). */
+dcsim_status scn_site_of(scn_ctx *c, const dcsim_ynode *body, const char *path,
+                         uint32_t *out);
 
 /* Fail at node n (its file, line and column) with "path: message". Returns DCSIM_EINPUT. */
 dcsim_status scn_fail(scn_ctx *c, const dcsim_ynode *n, const char *path, const char *fmt, ...)
@@ -73,12 +150,15 @@ dcsim_status scn_duration_dist(scn_ctx *c, const dcsim_ynode *n, const char *pat
  * paths, references, CSV columns and file names. */
 dcsim_status scn_name(scn_ctx *c, const dcsim_ynode *key, const char *path);
 
-/* Remember `after` entries (a scalar or a sequence of scalars) for activity `from`. */
+/* Remember `after` entries (a scalar or a sequence of scalars) for activity `from`; with
+ * need set, `needs` entries (the activity may not finish before they complete). */
 dcsim_status scn_collect_after(scn_ctx *c, const dcsim_ynode *n, const char *path,
                                uint32_t from);
+dcsim_status scn_collect_needs(scn_ctx *c, const dcsim_ynode *n, const char *path,
+                               uint32_t from);
 
-/* Resolve every remembered reference into activity deps (appending to deps already set),
- * then refuse dependency cycles, naming the cycle. */
+/* Resolve every remembered reference into activity deps and needs (appending to those
+ * already set), then refuse dependency cycles through either, naming the cycle. */
 dcsim_status scn_resolve(scn_ctx *c);
 
 #endif

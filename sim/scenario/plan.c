@@ -32,6 +32,15 @@ static int64_t *mean_finish(const dcsim_scenario *sc)
             if (k < a->n_deps)
                 continue;
             int64_t f = start + (int64_t)(dcsim_dist_mean(&a->duration) + 0.5);
+            /* It may not finish before what it needs has arrived. */
+            for (k = 0; k < a->n_needs; k++) {
+                if (fin[a->needs[k]] < 0)
+                    break;
+                if (fin[a->needs[k]] > f)
+                    f = fin[a->needs[k]];
+            }
+            if (k < a->n_needs)
+                continue;
             if (f != fin[i]) {
                 fin[i] = f;
                 changed = 1;
@@ -80,6 +89,20 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
                     fin ? day(t0 + fin[st->activity], d1, sizeof d1) : "?");
         }
     }
+    if (sc->n_equipment)
+        fprintf(f, "equipment: %u\n", sc->n_equipment);
+    for (uint32_t i = 0; i < sc->n_equipment; i++) {
+        const dcsim_equipment *e = &sc->equipment[i];
+        const dcsim_activity *a = &sc->activities[e->activity];
+        fprintf(f, "  %-16s %4u unit(s), lead time mean %-8s all arrived %s\n", e->name,
+                a->count, dcsim_format_duration(dcsim_dist_mean(&a->duration), dur, sizeof dur),
+                fin ? day(t0 + fin[e->activity], d1, sizeof d1) : "?");
+    }
+    if (sc->n_sites > 1) {
+        fprintf(f, "sites: %u\n", sc->n_sites);
+        for (uint32_t i = 0; i < sc->n_sites; i++)
+            fprintf(f, "  %s\n", sc->sites[i].name);
+    }
     fprintf(f, "buildings: %u\n", sc->n_buildings);
     for (uint32_t i = 0; i < sc->n_buildings; i++) {
         const dcsim_building *b = &sc->buildings[i];
@@ -95,9 +118,14 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
         const dcsim_delivery *dl = &sc->deliveries[i];
         const dcsim_rack_model *m = &sc->rack_models[dl->rack_model];
         double months = dl->total / dl->per_month;
+        char to[64];
+        if (dl->n_buildings == 1)
+            snprintf(to, sizeof to, "%s", sc->buildings[dl->buildings[0]].name);
+        else
+            snprintf(to, sizeof to, "a pool of %u", dl->n_buildings);
         fprintf(f, "  %-16s %6u x %-14s to %-8s from %s, %.0f/month (%.1f months)\n", dl->name,
-                dl->total, m->name, sc->buildings[dl->building].name,
-                dcsim_format_date(t0 + dl->start_s, d1, sizeof d1), dl->per_month, months);
+                dl->total, m->name, to, dcsim_format_date(t0 + dl->start_s, d1, sizeof d1),
+                dl->per_month, months);
     }
     fprintf(f, "milestones: %u\n", sc->n_milestones);
     for (uint32_t i = 0; i < sc->n_milestones; i++) {

@@ -400,7 +400,8 @@ dcsim_status scn_name(scn_ctx *c, const dcsim_ynode *key, const char *path)
     return DCSIM_OK;
 }
 
-static dcsim_status add_ref(scn_ctx *c, const dcsim_ynode *n, const char *path, uint32_t from)
+static dcsim_status add_ref(scn_ctx *c, const dcsim_ynode *n, const char *path, uint32_t from,
+                            bool need)
 {
     if (c->n_refs == c->cap_refs) {
         size_t cap = c->cap_refs ? 2 * c->cap_refs : 16;
@@ -414,26 +415,39 @@ static dcsim_status add_ref(scn_ctx *c, const dcsim_ynode *n, const char *path, 
     r->node = n;
     snprintf(r->path, sizeof r->path, "%s", path);
     r->from_activity = from;
+    r->need = need;
     return DCSIM_OK;
 }
 
-dcsim_status scn_collect_after(scn_ctx *c, const dcsim_ynode *n, const char *path,
-                               uint32_t from)
+static dcsim_status collect(scn_ctx *c, const dcsim_ynode *n, const char *path, uint32_t from,
+                            bool need)
 {
     if (n->kind == DCSIM_Y_SCALAR && n->scalar[0] == '\0' && !n->quoted)
         return DCSIM_OK;            /* "after:" with nothing: waits for nothing, like [] */
     if (n->kind == DCSIM_Y_SCALAR)
-        return add_ref(c, n, path, from);
+        return add_ref(c, n, path, from, need);
     if (n->kind != DCSIM_Y_SEQ)
         return scn_fail(c, n, path, "expected a name or a list of names ([grid.permits, B1])");
     for (size_t i = 0; i < n->len; i++) {
         dcsim_status st = scn_need_scalar(c, n->items[i], path);
         if (st)
             return st;
-        if ((st = add_ref(c, n->items[i], path, from)))
+        if ((st = add_ref(c, n->items[i], path, from, need)))
             return st;
     }
     return DCSIM_OK;
+}
+
+dcsim_status scn_collect_after(scn_ctx *c, const dcsim_ynode *n, const char *path,
+                               uint32_t from)
+{
+    return collect(c, n, path, from, false);
+}
+
+dcsim_status scn_collect_needs(scn_ctx *c, const dcsim_ynode *n, const char *path,
+                               uint32_t from)
+{
+    return collect(c, n, path, from, true);
 }
 
 /* Activity ids sorted by name, for binary search: references resolve in log n each. */
@@ -474,14 +488,16 @@ static size_t dfs_cycle(const dcsim_scenario *sc, uint32_t v, uint8_t *colour,
     for (;;) {
         uint32_t u = stack[depth];
         const dcsim_activity *a = &sc->activities[u];
-        if (pos[depth] == a->n_deps) {
+        /* Edges are the deps, then the needs: waiting to start or to finish, both block. */
+        if (pos[depth] == a->n_deps + a->n_needs) {
             colour[u] = 2;
             if (depth == 0)
                 return 0;
             depth--;
             continue;
         }
-        uint32_t w = a->deps[pos[depth]++];
+        uint32_t e = pos[depth]++;
+        uint32_t w = e < a->n_deps ? a->deps[e] : a->needs[e - a->n_deps];
         if (colour[w] == 1) {
             size_t k = depth + 1, n = 0;
             while (k-- > 0 && stack[k] != w)
@@ -501,8 +517,8 @@ static size_t dfs_cycle(const dcsim_scenario *sc, uint32_t v, uint8_t *colour,
 dcsim_status scn_resolve(scn_ctx *c)
 {
     dcsim_scenario *sc = c->sc;
-    /* Count the extra deps per activity, then grow each deps array once. */
-    uint32_t *extra = calloc(sc->n_activities + 1, sizeof *extra);
+    /* Count the extra deps and needs per activity, then grow each array once. */
+    uint32_t *extra = calloc(2 * (size_t)sc->n_activities + 1, sizeof *extra);
     if (!extra)
         return dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     dcsim_status st = DCSIM_OK;
@@ -533,39 +549,46 @@ dcsim_status scn_resolve(scn_ctx *c)
                 names[k] = sc->activities[k].name;
             const char *hint = dcsim_did_you_mean(r->node->scalar, names, sc->n_activities);
             if (hint)
-                st = scn_fail(c, r->node, r->path, "'%s' is not a source, stage or building "
-                              "(did you mean '%s'?)", r->node->scalar, hint);
+                st = scn_fail(c, r->node, r->path, "'%s' is not a source, stage, building or "
+                              "equipment item (did you mean '%s'?)", r->node->scalar, hint);
             else
-                st = scn_fail(c, r->node, r->path, "'%s' is not a source, stage (source.stage) "
-                              "or building of this scenario", r->node->scalar);
+                st = scn_fail(c, r->node, r->path, "'%s' is not a source, stage (source.stage), "
+                              "building or equipment item of this scenario", r->node->scalar);
             free(names);
         } else if ((uint32_t)target[i] == r->from_activity) {
             st = scn_fail(c, r->node, r->path, "'%s' cannot wait for itself", r->node->scalar);
         } else {
-            extra[r->from_activity]++;
+            extra[2 * (size_t)r->from_activity + r->need]++;
         }
     }
     for (uint32_t a = 0; a < sc->n_activities && !st; a++) {
-        if (!extra[a])
-            continue;
         dcsim_activity *act = &sc->activities[a];
-        uint32_t *deps = scn_alloc(&sc->arena, (act->n_deps + extra[a]) * sizeof *deps);
-        if (!deps) {
-            st = dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
-            break;
+        for (int need = 0; need < 2 && !st; need++) {
+            uint32_t more = extra[2 * (size_t)a + (size_t)need];
+            if (!more)
+                continue;
+            uint32_t **arr = need ? &act->needs : &act->deps;
+            uint32_t have = need ? act->n_needs : act->n_deps;
+            uint32_t *grown = scn_alloc(&sc->arena, (have + more) * sizeof *grown);
+            if (!grown) {
+                st = dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            if (have)
+                memcpy(grown, *arr, have * sizeof *grown);
+            *arr = grown;
         }
-        if (act->n_deps)
-            memcpy(deps, act->deps, act->n_deps * sizeof *deps);
-        act->deps = deps;
     }
     for (size_t i = 0; i < c->n_refs && !st; i++) {
         dcsim_activity *act = &sc->activities[c->refs[i].from_activity];
         uint32_t t = (uint32_t)target[i];
+        uint32_t *arr = c->refs[i].need ? act->needs : act->deps;
+        uint32_t *n = c->refs[i].need ? &act->n_needs : &act->n_deps;
         bool dup = false;
-        for (uint32_t k = 0; k < act->n_deps; k++)
-            dup = dup || act->deps[k] == t;
+        for (uint32_t k = 0; k < *n; k++)
+            dup = dup || arr[k] == t;
         if (!dup)
-            act->deps[act->n_deps++] = t;
+            arr[(*n)++] = t;
     }
     free(sorted);
     free(target);

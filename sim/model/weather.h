@@ -1,0 +1,23 @@
+/* Private to the model: ambient temperature at a site and the hourly capacity factor of a
+ * PPA, as functions of UTC time. Pure functions of the scenario, so worlds on threads share
+ * them. The hourly tick that samples them is the model's (weather_next_hour). */
+#ifndef DCSIM_WEATHER_H
+#define DCSIM_WEATHER_H
+
+#include <stdint.h>
+
+#include "dcsim/scenario.h"
+
+/* Ambient temperature in degrees Celsius at unix_s (seconds since 1970 UTC). Equations in
+ * weather.c and docs/model.md. */
+double weather_ambient_c(const dcsim_weather *w, int64_t unix_s);
+
+/* Capacity factor of a PPA source at unix_s: its profile value for the hour of the year,
+ * held for the whole hour. s must have a profile (n_profile > 0). */
+double ppa_factor(const dcsim_source *s, int64_t unix_s);
+
+/* The first whole UTC hour strictly after unix_s (03:00:00 -> 04:00:00, 03:59:59 ->
+ * 04:00:00). */
+int64_t weather_next_hour(int64_t unix_s);
+
+#endif

@@ -62,23 +62,23 @@ static void gate_basic_values(void **state)
     assert_int_equal(sc->horizon_s, 60LL * 86400);
     assert_int_equal(sc->sample_s, 86400);
     assert_int_equal(sc->seed, 7);
-    assert_float_equal(sc->reserve, 0.0, 0);
+    tu_close(sc->reserve, 0.0, 0);
     assert_int_equal(sc->n_sources, 2);
-    assert_float_equal(sc->sources[0].capacity_w, 10e6, 1e-6);
-    assert_float_equal(sc->sources[1].capacity_w, 6e6, 1e-6);
+    tu_close(sc->sources[0].capacity_w, 10e6, 1e-6);
+    tu_close(sc->sources[1].capacity_w, 6e6, 1e-6);
     assert_int_equal(sc->sources[1].n_stages, 1);
     assert_int_equal(sc->n_buildings, 1);
-    assert_float_equal(sc->buildings[0].pue, 1.25, 0);
-    assert_float_equal(sc->buildings[0].it_capacity_w, 12e6, 1e-6);
-    assert_float_equal(sc->rack_models[0].peak_w, 120e3, 1e-9);
-    assert_float_equal(sc->rack_models[0].idle_w, 30e3, 1e-9);
+    tu_close(sc->buildings[0].pue, 1.25, 0);
+    tu_close(sc->buildings[0].it_capacity_w, 12e6, 1e-6);
+    tu_close(sc->rack_models[0].peak_w, 120e3, 1e-9);
+    tu_close(sc->rack_models[0].idle_w, 30e3, 1e-9);
     assert_int_equal(sc->n_racks, 100);
     assert_int_equal(sc->n_gpus, 7200);
-    assert_float_equal(sc->deliveries[0].per_month, 3044, 0);
-    assert_float_equal(dcsim_dist_mean(&sc->deliveries[0].commissioning), 8 * 86400.0, 1e-9);
+    tu_close(sc->deliveries[0].per_month, 3044, 0);
+    tu_close(dcsim_dist_mean(&sc->deliveries[0].commissioning), 8 * 86400.0, 1e-9);
     assert_int_equal(sc->milestones[0].planned_s, 30LL * 86400);
     assert_int_equal(sc->milestones[0].metric, DCSIM_METRIC_RACKS_ENERGIZED);
-    assert_float_equal(sc->milestones[0].threshold, 100, 0);
+    tu_close(sc->milestones[0].threshold, 100, 0);
     /* Defaults: 'late-source' stage waits for nothing; the source waits for its stage. */
     uint32_t build = activity(sc, "late-source.build"), src = activity(sc, "late-source");
     assert_int_equal(sc->activities[build].n_deps, 0);
@@ -107,7 +107,7 @@ static void abilene_network(void **state)
     assert_string_equal(gas->name, "gas");
     assert_int_equal(gas->n_tranches, 5);
     for (uint32_t k = 0; k < 5; k++)
-        assert_float_equal(sc->tranches[gas->first_tranche + k].capacity_w, 72e6, 1e-3);
+        tu_close(sc->tranches[gas->first_tranche + k].capacity_w, 72e6, 1e-3);
     /* B8 starts no earlier than 2025-08-01 and waits for B1. */
     uint32_t b8 = activity(sc, "B8");
     assert_int_equal(sc->activities[b8].n_deps, 1);
@@ -122,16 +122,16 @@ static void overrides_apply(void **state)
                                        "buildings.B1.duration=11mo", "seed=99"};
     dcsim_scenario *sc = load_src("scenarios/stargate-abilene.yaml", sets, 4);
     const dcsim_source *grid = &sc->sources[0];
-    assert_float_equal(grid->capacity_w, 600e6, 1e-3);
+    tu_close(grid->capacity_w, 600e6, 1e-3);
     /* Shares 0.2 / 0.4 / 0.4 of 600 MW. */
-    assert_float_equal(sc->tranches[grid->first_tranche].capacity_w, 120e6, 1e-3);
-    assert_float_equal(sc->tranches[grid->first_tranche + 1].capacity_w, 240e6, 1e-3);
-    assert_float_equal(sc->reserve, 0.1, 0);
+    tu_close(sc->tranches[grid->first_tranche].capacity_w, 120e6, 1e-3);
+    tu_close(sc->tranches[grid->first_tranche + 1].capacity_w, 240e6, 1e-3);
+    tu_close(sc->reserve, 0.1, 0);
     assert_int_equal(sc->seed, 99);
     /* The PERT became a fixed 11 months (11 x 30.44 d). */
     const dcsim_dist *d = &sc->activities[activity(sc, "B1")].duration;
     assert_string_equal(d->type->name, "fixed");
-    assert_float_equal(dcsim_dist_mean(d), 11 * 2630016.0, 1e-6);
+    tu_close(dcsim_dist_mean(d), 11 * 2630016.0, 1e-6);
     dcsim_scenario_free(sc);
 }
 

@@ -3,6 +3,7 @@
 #ifndef DCSIM_TESTUTIL_H
 #define DCSIM_TESTUTIL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,15 @@ size_t tu_find_row(const dcsim_csv_table *t, const char *key_col, const char *ke
  * Fails the test on any error. */
 void tu_run_scenario(const char *rel_path, const char *const *sets, size_t n_sets,
                      const char *dir);
+
+/* Double-precision closeness (cmocka's assert_float_equal compares as float). */
+#define tu_close(a, b, tol)                                                               \
+    do {                                                                                  \
+        double tu_a_ = (a), tu_b_ = (b);                                                  \
+        if (!(fabs(tu_a_ - tu_b_) <= (tol)))                                              \
+            fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #a, tu_a_, tu_b_,       \
+                     (double)(tol));                                                      \
+    } while (0)
 
 /* Read a whole file; NULL if it cannot. *len gets its size. Caller frees. */
 char *tu_slurp(const char *path, size_t *len);

@@ -280,4 +280,8 @@ void dcsim_scenario_free(dcsim_scenario *sc);
  * GPUs, milestones, and the dates everything would reach with every duration at its mean. */
 void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f);
 
+/* Every key path the loader accepts, with <name> for named entries and [] for list items
+ * (e.g. "buildings.<name>.pue"), NULL-terminated; for docs and tests. */
+const char *const *dcsim_scenario_key_paths(void);
+
 #endif

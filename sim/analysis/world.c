@@ -80,6 +80,7 @@ dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory during the run");
     /* Close the stranded-rack integral at the horizon. */
     dcsim_engine_run_until(w->eng, sc->horizon_s);
+    storage_settle(w->model);
     model_touch(w->model);
     return DCSIM_OK;
 }

@@ -163,10 +163,21 @@ static void reduce(dcsim_model *m, uint32_t site, dcsim_policy policy, double ta
     }
     bool by_priority = policy == DCSIM_POLICY_SHED_PRIORITY;
     uint32_t k = 0;
+    bool shed_any = false;
     while (gate_demand(m, site, st->cap) > target + GATE_EPS_W &&
            pick_victim(m, st, by_priority, &k)) {
         rack_stack *s = &st->energized[k];
         shed(m, s->buf[--s->len], st);
+        shed_any = true;
+    }
+    if (policy == DCSIM_POLICY_THROTTLE && shed_any) {
+        /* Racks shed at min_cap free more than the deficit by up to one rack: give the rest
+         * back to the racks still lit, as recover() would at the very next balance. Without
+         * this the cap depended on whether any other event (an hourly tick) came before the
+         * supply returned. */
+        double oh = gate_demand(m, site, 0), d1 = gate_demand(m, site, 1);
+        double c = d1 > oh ? (target - oh) / (d1 - oh) : 1;
+        st->cap = fmax(st->cap, fmin(1.0, c));
     }
 }
 
@@ -214,7 +225,9 @@ void gate_balance(dcsim_model *m, uint32_t site)
         if (demand > target + GATE_EPS_W)
             reduce(m, site, policy, target);
         demand = gate_demand(m, site, st->cap);
-        storage_dispatch(m, site, fmax(0, demand - supply), 0);
+        /* Shedding whole racks can leave demand below supply: that spare charges the
+         * batteries now, as it would after any later balance (an hourly tick) anyway. */
+        storage_dispatch(m, site, fmax(0, demand - supply), fmax(0, supply - demand));
     } else {
         recover(m, site, supply * (1.0 - m->sc->reserve));
         demand = gate_demand(m, site, st->cap);

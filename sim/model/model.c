@@ -215,13 +215,20 @@ static bool make_buildings(dcsim_model *m)
     m->bld_it_w = calloc(nb + 1, sizeof *m->bld_it_w);
     m->bld_energized = calloc(nb + 1, sizeof *m->bld_energized);
     m->bld_assigned = calloc(nb + 1, sizeof *m->bld_assigned);
+    m->bld_reserved = calloc(nb + 1, sizeof *m->bld_reserved);
+    m->bld_assigned_w = calloc(nb + 1, sizeof *m->bld_assigned_w);
     m->bld_pue_table = calloc(nb + 1, sizeof *m->bld_pue_table);
     m->bld_ready = calloc(nb + 1, sizeof *m->bld_ready);
     m->crew_busy = calloc(nb + 1, sizeof *m->crew_busy);
     m->install_q = calloc(nb + 1, sizeof *m->install_q);
     if (!m->bld_pue || !m->bld_it_w || !m->bld_energized || !m->bld_assigned ||
+        !m->bld_reserved || !m->bld_assigned_w ||
         !m->bld_pue_table || !m->bld_ready || !m->crew_busy || !m->install_q)
         return false;
+    /* Pools may not take the positions that single-building deliveries were promised. */
+    for (uint32_t i = 0; i < sc->n_deliveries; i++)
+        if (sc->deliveries[i].n_buildings == 1)
+            m->bld_reserved[sc->deliveries[i].buildings[0]] += sc->deliveries[i].total;
     for (uint32_t b = 0; b < nb; b++) {
         const dcsim_building *bd = &sc->buildings[b];
         m->bld_pue[b] = bd->pue;
@@ -331,7 +338,7 @@ void model_destroy(dcsim_model *m)
                       m->dep_first, m->dep_list, m->need_first, m->need_list, m->act_start,
                       m->act_finish, m->act_last, m->src_online_w, m->src_down_w,
                       m->src_curtailed, m->src_cf, m->unit_state, m->soc_j, m->batt_w,
-                      m->site, m->bld_pue, m->bld_it_w, m->bld_energized, m->bld_assigned,
+                      m->site, m->bld_pue, m->bld_it_w, m->bld_energized, m->bld_assigned, m->bld_reserved, m->bld_assigned_w,
                       m->bld_pue_table, m->bld_ready, m->crew_busy, m->install_q,
                       m->site_ambient_c, m->dl_next, m->dl_first_rack, m->dl_t0, m->racks};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)

@@ -125,6 +125,8 @@ typedef struct dcsim_model {
     double *bld_pue;             /* PUE now */
     double *bld_it_w;            /* peak IT of energized racks in the building */
     uint32_t *bld_energized, *bld_assigned;
+    uint32_t *bld_reserved;      /* positions still owed to single-building deliveries */
+    double *bld_assigned_w;      /* peak IT power of the racks placed in the building */
     dcsim_table *bld_pue_table;  /* only where the building gives a table */
     dcsim_table perf;            /* power cap -> throughput */
     bool *bld_ready;
@@ -180,6 +182,9 @@ void power_site_supply(dcsim_model *m, uint32_t site);
 /* storage.c */
 /* Bring every battery's state of charge up to now at its current flow. */
 void storage_settle(dcsim_model *m);
+/* State of charge of storage source s at time t >= its last settlement, at its current flow
+ * (what a sample between events should show), without changing the model. */
+double storage_soc_at(const dcsim_model *m, uint32_t s, int64_t t);
 /* Discharge power the site's batteries can give now (those not empty and online). */
 double storage_available_w(const dcsim_model *m, uint32_t site);
 /* Set the site's battery flows: cover `deficit_w` (>= 0) or charge from `surplus_w`, and

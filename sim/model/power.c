@@ -163,7 +163,7 @@ void power_curtail_day(dcsim_model *m, uint32_t s)
     /* One draw a day whatever the outcome, so the stream stays aligned across what-ifs. */
     double u = gsl_rng_uniform(m->curt_rng[s]);
     double at = cu->hour_from + (cu->hour_to - cu->hour_from) * gsl_rng_uniform(m->curt_rng[s]);
-    if (in_season(&cu->season, doy) && u < cu->p_per_day && m->src_online_w[s] > 0)
+    if (in_season(&cu->season, doy) && u < cu->p_per_day)
         model_schedule(m, now + (int64_t)llround(at * DCSIM_HOUR_S), EV_CURTAIL_START, s);
     if (now + DCSIM_DAY_S <= m->sc->horizon_s)
         model_schedule(m, now + DCSIM_DAY_S, EV_CURTAIL_DAY, s);
@@ -171,8 +171,8 @@ void power_curtail_day(dcsim_model *m, uint32_t s)
 
 void power_curtail_start(dcsim_model *m, uint32_t s)
 {
-    if (m->src_curtailed[s])
-        return;             /* already curtailed: the emergency is the same one */
+    if (m->src_curtailed[s] || m->src_online_w[s] <= 0)
+        return;             /* already curtailed (the same emergency), or nothing to curtail */
     const dcsim_source *src = &m->sc->sources[s];
     int64_t now = dcsim_engine_now(m->eng);
     int64_t dur = model_draw_s(&src->curtailment.duration, m->curt_rng[s]);

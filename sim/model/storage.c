@@ -40,6 +40,17 @@ void storage_settle(dcsim_model *m)
     }
 }
 
+double storage_soc_at(const dcsim_model *m, uint32_t s, int64_t t)
+{
+    const dcsim_source *src = &m->sc->sources[s];
+    double dt = (double)(t - m->batt_settled), soc = m->soc_j[s];
+    if (src->type != DCSIM_SOURCE_STORAGE || dt <= 0 || m->batt_w[s] == 0)
+        return soc;
+    soc += m->batt_w[s] > 0 ? -m->batt_w[s] / src->discharge_eff * dt
+                            : -m->batt_w[s] * src->charge_eff * dt;
+    return fmin(src->energy_j, fmax(0.0, soc));
+}
+
 double storage_available_w(const dcsim_model *m, uint32_t site)
 {
     double w = 0;

@@ -27,17 +27,25 @@ void supply_begin(dcsim_model *m)
     }
 }
 
-/* Where a rack of delivery dl goes: a building of its pool with a free position, chosen by
- * the allocation rule; UINT32_MAX when every position is taken. */
-static uint32_t place(const dcsim_model *m, const dcsim_delivery *dl)
+/* Where a rack of delivery dl goes. A single-building delivery goes to its building (the
+ * loader checked it fits). A pool's rack goes to a building of the pool with a free position
+ * (not owed to a single-building delivery) and IT capacity left for it, chosen by the
+ * allocation rule; UINT32_MAX when there is none. */
+static uint32_t place(dcsim_model *m, const dcsim_delivery *dl)
 {
     const dcsim_scenario *sc = m->sc;
+    double peak = sc->rack_models[dl->rack_model].peak_w;
+    if (dl->n_buildings == 1) {
+        m->bld_reserved[dl->buildings[0]]--;
+        return dl->buildings[0];
+    }
     uint32_t best = UINT32_MAX;
     double best_key = 0;
     for (uint32_t k = 0; k < dl->n_buildings; k++) {
         uint32_t b = dl->buildings[k];
         const dcsim_building *bd = &sc->buildings[b];
-        if (m->bld_assigned[b] >= bd->rack_positions)
+        if (m->bld_assigned[b] + m->bld_reserved[b] >= bd->rack_positions ||
+            m->bld_assigned_w[b] + peak > bd->it_capacity_w * (1 + 1e-9))
             continue;
         double key;
         switch (dl->allocation) {
@@ -116,6 +124,7 @@ void supply_arrive(dcsim_model *m, uint32_t i)
     r->state = RACK_DELIVERED;
     r->building = b;
     m->bld_assigned[b]++;
+    m->bld_assigned_w[b] += m->sc->rack_models[dl->rack_model].peak_w;
     rack_queue_push(&m->install_q[b], ri);
     try_install(m, b);
 }

@@ -130,8 +130,9 @@ static totals sum_sites(const dcsim_model *m)
         t.shed += st->n_shed;
         t.energized += st->n_energized;
     }
+    int64_t now = dcsim_engine_now(m->eng);
     for (uint32_t s = 0; s < m->sc->n_sources; s++)
-        t.soc_j += m->soc_j[s];
+        t.soc_j += storage_soc_at(m, s, now);
     return t;
 }
 
@@ -349,7 +350,8 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
     dcsim_csvw_endrow(w);
     double cap = 0;
     for (uint32_t s = 0; s < sc->n_sources; s++)
-        cap += sc->sources[s].capacity_w;
+        if (sc->sources[s].type != DCSIM_SOURCE_STORAGE)
+            cap += sc->sources[s].capacity_w;   /* batteries are not firm supply */
     uint32_t reached = 0;
     for (uint32_t i = 0; i < sc->n_milestones; i++)
         reached += rec->ms_time[i] >= 0;

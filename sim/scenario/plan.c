@@ -76,8 +76,9 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
             sc->n_sources, cap / 1e6);
     for (uint32_t i = 0; i < sc->n_sources; i++) {
         const dcsim_source *s = &sc->sources[i];
+        static const char *const types[] = {"grid", "generation", "storage", "ppa"};
         fprintf(f, "  %-16s %-10s %8.1f MW  pipeline done %s, %u tranche(s)\n", s->name,
-                s->type == DCSIM_SOURCE_GRID ? "grid" : "generation", s->capacity_w / 1e6,
+                types[s->type], s->capacity_w / 1e6,
                 fin ? day(t0 + fin[s->activity], d1, sizeof d1) : "?",
                 s->n_tranches);
         for (uint32_t k = 0; k < s->n_stages; k++) {

@@ -14,6 +14,7 @@
 #include "dcsim/rng.h"
 #include "dcsim/units.h"
 #include "dcsim/ytree.h"
+#include "scenario/keys.h"
 #include "scenario/load.h"
 
 /* The file's base name without extension, made a valid name (it becomes out/<name>):
@@ -36,12 +37,8 @@ static const char *base_name(const char *path, char *buf, size_t n)
 
 static dcsim_status load_top(scn_ctx *c, const dcsim_ynode *root)
 {
-    static const char *const keys[] = {"dcsim", "name", "description", "start", "horizon",
-                                       "end", "sample", "seed", "reserve", "sites", "weather",
-                                       "power", "equipment", "buildings", "racks",
-                                       "deliveries", "shortage", "milestones", NULL};
     dcsim_scenario *sc = c->sc;
-    TRY(scn_check_keys(c, root, "", keys));
+    TRY(scn_check_keys(c, root, "", scn_keys_top));
 
     const dcsim_ynode *n = dcsim_ynode_get(root, "dcsim");
     if (n) {
@@ -168,8 +165,7 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
     const dcsim_ynode *power, *sources = NULL, *eq, *bs, *rs, *ds, *ms;
     TRY(scn_section(c, root, "power", "power", &power));
     if (power) {
-        static const char *const pkeys[] = {"sources", NULL};
-        TRY(scn_check_keys(c, power, "power", pkeys));
+        TRY(scn_check_keys(c, power, "power", scn_keys_power));
         TRY(scn_section(c, power, "sources", "power.sources", &sources));
     }
     TRY(scn_section(c, root, "equipment", "equipment", &eq));

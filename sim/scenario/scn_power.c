@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dcsim/hourly.h"
+#include "scenario/keys.h"
 #include "scenario/load.h"
 
 dcsim_status scn_load_equipment(scn_ctx *c, const dcsim_ynode *sec, uint32_t first_act)
@@ -18,8 +19,7 @@ dcsim_status scn_load_equipment(scn_ctx *c, const dcsim_ynode *sec, uint32_t fir
         char path[SCN_PATH], sub[SCN_PATH];
         scn_join(path, sizeof path, "equipment", key->scalar);
         TRY(scn_element_name(c, key, "equipment"));
-        static const char *const keys[] = {"count", "ordered", "after", "lead_time", NULL};
-        TRY(scn_check_keys(c, body, path, keys));
+        TRY(scn_check_keys(c, body, path, scn_keys_equipment));
         dcsim_equipment *e = &sc->equipment[i];
         uint32_t ai = first_act + i;
         dcsim_activity *a = &sc->activities[ai];
@@ -57,14 +57,13 @@ static dcsim_status load_tranches(scn_ctx *c, const dcsim_ynode *tn, const char 
         tr[0].source = si;
         return DCSIM_OK;
     }
-    static const char *const keys[] = {"capacity", "share", "delay", NULL};
     int by_share = -1;
     double sum = 0;
     for (uint32_t i = 0; i < src->n_tranches; i++) {
         const dcsim_ynode *t = tn->items[i];
         char sub[SCN_PATH + 16];
         snprintf(sub, sizeof sub, "%s.%u", path, i);
-        TRY(scn_check_keys(c, t, sub, keys));
+        TRY(scn_check_keys(c, t, sub, scn_keys_tranche));
         const dcsim_ynode *cn = dcsim_ynode_get(t, "capacity"), *sn = dcsim_ynode_get(t, "share");
         if (!!cn == !!sn)
             return scn_fail(c, t, sub, "a tranche needs exactly one of 'capacity' (MW) or "
@@ -141,9 +140,7 @@ static dcsim_status load_units(scn_ctx *c, const dcsim_ynode *body, const char *
 static dcsim_status load_curtailment(scn_ctx *c, const dcsim_ynode *n, const char *path,
                                      dcsim_curtailment *cu)
 {
-    static const char *const keys[] = {"probability_per_day", "season", "hours", "duration",
-                                       "fraction", NULL};
-    TRY(scn_check_keys(c, n, path, keys));
+    TRY(scn_check_keys(c, n, path, scn_keys_curtailment));
     char sub[SCN_PATH];
     cu->enabled = true;
     TRY(scn_get_number(c, n, "probability_per_day", path, true, 0, 1, &cu->p_per_day));
@@ -252,9 +249,7 @@ static dcsim_status load_stages(scn_ctx *c, const dcsim_ynode *body, const dcsim
         char spath[SCN_PATH], leaf[SCN_PATH];
         scn_join(spath, sizeof spath, sub, skey->scalar);
         TRY(scn_name(c, skey, sub));
-        static const char *const skeys[] = {"duration", "after", "needs", "fail_probability",
-                                            NULL};
-        TRY(scn_check_keys(c, sbody, spath, skeys));
+        TRY(scn_check_keys(c, sbody, spath, scn_keys_stage));
         uint32_t ai = *act_i;
         dcsim_stage *stg = &sc->stages[*stage_i];
         dcsim_activity *a = &sc->activities[ai];
@@ -308,12 +303,7 @@ dcsim_status scn_load_power(scn_ctx *c, const dcsim_ynode *sources)
         char path[SCN_PATH], sub[SCN_PATH];
         scn_join(path, sizeof path, "power.sources", key->scalar);
         TRY(scn_element_name(c, key, "power.sources"));
-        static const char *const keys[] = {
-            "type", "site", "capacity", "start", "after", "stages", "tranches", "units",
-            "unit_capacity", "unit_interval", "mtbf", "mttr", "curtailment", "energy",
-            "charge_efficiency", "discharge_efficiency", "initial_soc", "profile",
-            "profile_column", NULL};
-        TRY(scn_check_keys(c, body, path, keys));
+        TRY(scn_check_keys(c, body, path, scn_keys_source));
         dcsim_source *src = &sc->sources[i];
         src->name = scn_strdup(&sc->arena, key->scalar);
         if (!src->name)
@@ -363,8 +353,15 @@ dcsim_status scn_load_power(scn_ctx *c, const dcsim_ynode *sources)
             src->n_tranches = src->units;
             TRY(load_units(c, body, path, src, i));
         } else {
-            if (dcsim_ynode_get(body, "mtbf") || dcsim_ynode_get(body, "unit_capacity"))
-                return scn_fail(c, body, path, "forced outages and unit_capacity need 'units'");
+            static const char *const unit_keys[] = {"unit_capacity", "unit_interval", "mtbf",
+                                                    "mttr"};
+            for (size_t k = 0; k < 4; k++) {
+                const dcsim_ynode *u = dcsim_ynode_get(body, unit_keys[k]);
+                if (u)
+                    return scn_fail(c, u, scn_join(sub, sizeof sub, path, unit_keys[k]),
+                                    "'%s' needs 'units' (N units of unit_capacity each)",
+                                    unit_keys[k]);
+            }
             src->n_tranches = 1;
             if (tn) {
                 if (tn->kind != DCSIM_Y_SEQ || tn->len == 0)

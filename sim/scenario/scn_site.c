@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dcsim/hourly.h"
+#include "scenario/keys.h"
 #include "scenario/load.h"
 
 /* Defaults when a site says nothing about weather: a mild fixed 20 C, so a fixed PUE is all
@@ -54,10 +55,7 @@ static dcsim_status trace(scn_ctx *c, const dcsim_ynode *map, const char *file_k
 static dcsim_status load_weather(scn_ctx *c, const dcsim_ynode *n, const char *path,
                                  dcsim_weather *w)
 {
-    static const char *const keys[] = {"model", "mean_c", "seasonal_amplitude_c",
-                                       "daily_amplitude_c", "hottest_day", "hottest_hour",
-                                       "trace", "column", NULL};
-    TRY(scn_check_keys(c, n, path, keys));
+    TRY(scn_check_keys(c, n, path, scn_keys_weather));
     const dcsim_ynode *m;
     char sub[SCN_PATH];
     TRY(scn_required(c, n, "model", path, &m));
@@ -89,6 +87,24 @@ static dcsim_status load_weather(scn_ctx *c, const dcsim_ynode *n, const char *p
         return scn_fail(c, m, scn_join(sub, sizeof sub, path, "model"),
                         "unknown weather model '%s' (use fixed, seasonal or trace)", m->scalar);
     }
+    /* Keys of another model would be silently unused: refuse them. */
+    static const char *const seasonal_only[] = {"seasonal_amplitude_c", "daily_amplitude_c",
+                                                "hottest_day", "hottest_hour", NULL};
+    static const char *const trace_only[] = {"trace", "column", NULL};
+    for (int pass = 0; pass < 2; pass++) {
+        const char *const *own = pass ? trace_only : seasonal_only;
+        bool mine = pass ? w->kind == DCSIM_WEATHER_TRACE : w->kind == DCSIM_WEATHER_SEASONAL;
+        for (size_t k = 0; own[k] && !mine; k++) {
+            const dcsim_ynode *x = dcsim_ynode_get(n, own[k]);
+            if (x)
+                return scn_fail(c, x, scn_join(sub, sizeof sub, path, own[k]),
+                                "'%s' belongs to the %s model, not '%s'", own[k],
+                                pass ? "trace" : "seasonal", m->scalar);
+        }
+    }
+    if (w->kind == DCSIM_WEATHER_TRACE && dcsim_ynode_get(n, "mean_c"))
+        return scn_fail(c, dcsim_ynode_get(n, "mean_c"), scn_join(sub, sizeof sub, path, "mean_c"),
+                        "a trace gives every hour's temperature; 'mean_c' is not used");
     if (w->kind != DCSIM_WEATHER_FIXED)
         c->sc->hourly = true;
     return DCSIM_OK;
@@ -120,11 +136,10 @@ dcsim_status scn_load_sites(scn_ctx *c, const dcsim_ynode *root)
         char path[SCN_PATH];
         scn_join(path, sizeof path, "sites", key->scalar);
         TRY(scn_element_name(c, key, "sites"));
-        static const char *const keys[] = {"weather", "priority", NULL};
         if (body->kind == DCSIM_Y_SCALAR && body->scalar[0] == '\0' && !body->quoted)
             body = NULL;    /* "abilene:" with nothing: defaults */
         else
-            TRY(scn_check_keys(c, body, path, keys));
+            TRY(scn_check_keys(c, body, path, scn_keys_site));
         dcsim_site *s = &sc->sites[i];
         s->name = scn_strdup(&sc->arena, key->scalar);
         if (!s->name)
@@ -181,10 +196,7 @@ dcsim_status scn_load_buildings(scn_ctx *c, const dcsim_ynode *bs, uint32_t firs
         char path[SCN_PATH], sub[SCN_PATH];
         scn_join(path, sizeof path, "buildings", key->scalar);
         TRY(scn_element_name(c, key, "buildings"));
-        static const char *const keys[] = {"site", "start", "after", "duration",
-                                           "it_capacity", "rack_positions", "pue", "overhead",
-                                           "install_per_day", NULL};
-        TRY(scn_check_keys(c, body, path, keys));
+        TRY(scn_check_keys(c, body, path, scn_keys_building));
         dcsim_building *b = &sc->buildings[i];
         uint32_t ai = first_act + i;
         dcsim_activity *a = &sc->activities[ai];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dcsim/units.h"
+#include "scenario/keys.h"
 #include "scenario/load.h"
 
 dcsim_status scn_load_racks(scn_ctx *c, const dcsim_ynode *rs)
@@ -17,8 +18,7 @@ dcsim_status scn_load_racks(scn_ctx *c, const dcsim_ynode *rs)
         char path[SCN_PATH];
         scn_join(path, sizeof path, "racks", key->scalar);
         TRY(scn_element_name(c, key, "racks"));
-        static const char *const keys[] = {"gpu", "gpus", "peak", "idle", NULL};
-        TRY(scn_check_keys(c, body, path, keys));
+        TRY(scn_check_keys(c, body, path, scn_keys_rack));
         dcsim_rack_model *m = &sc->rack_models[i];
         m->name = scn_strdup(&sc->arena, key->scalar);
         if (!m->name)
@@ -83,13 +83,16 @@ dcsim_status scn_load_shortage(scn_ctx *c, const dcsim_ynode *root)
     const dcsim_ynode *n = dcsim_ynode_get(root, "shortage"), *v;
     char sub[SCN_PATH];
     if (n) {
-        static const char *const keys[] = {"policy", "then", "min_cap", "performance",
-                                           "classes", NULL};
-        TRY(scn_check_keys(c, n, "shortage", keys));
+        TRY(scn_check_keys(c, n, "shortage", scn_keys_shortage));
         if ((v = dcsim_ynode_get(n, "policy")))
             TRY(policy(c, v, "shortage.policy", true, &sh->policy));
-        if ((v = dcsim_ynode_get(n, "then")))
+        if ((v = dcsim_ynode_get(n, "then"))) {
             TRY(policy(c, v, "shortage.then", false, &sh->then));
+            if (sh->policy != DCSIM_POLICY_BATTERY_FIRST)
+                return scn_fail(c, v, "shortage.then", "'then' says what follows "
+                                                       "battery-first; the policy here is '%s'",
+                                policy_names[sh->policy]);
+        }
         TRY(scn_get_number(c, n, "min_cap", "shortage", false, 0.05, 1.0, &sh->min_cap));
         if ((v = dcsim_ynode_get(n, "performance"))) {
             TRY(scn_pairs(c, v, "shortage.performance", 0, 1, &sh->perf_cap, &sh->perf_value,
@@ -161,6 +164,11 @@ static dcsim_status targets(scn_ctx *c, const dcsim_ynode *body, const char *pat
         return scn_fail(c, body, path, "give exactly one of 'building' (one building) or "
                                        "'buildings' (a pool the racks are allocated across)");
     if (one) {
+        const dcsim_ynode *al = dcsim_ynode_get(body, "allocation");
+        if (al)
+            return scn_fail(c, al, scn_join(sub, sizeof sub, path, "allocation"),
+                            "an allocation chooses among 'buildings'; this delivery has one "
+                            "'building'");
         dl->buildings = scn_alloc(&sc->arena, sizeof *dl->buildings);
         if (!dl->buildings)
             return OOM(c);
@@ -215,12 +223,9 @@ dcsim_status scn_load_deliveries(scn_ctx *c, const dcsim_ynode *ds, const dcsim_
         const dcsim_ynode *key = ds->pairs[i].key, *body = ds->pairs[i].value, *n;
         char path[SCN_PATH], sub[SCN_PATH];
         scn_join(path, sizeof path, "deliveries", key->scalar);
-        static const char *const keys[] = {"rack", "building", "buildings", "allocation",
-                                           "class", "start", "per_month", "total", "slip",
-                                           "commissioning", NULL};
         dcsim_delivery *dl = &sc->deliveries[i];
         if ((st = scn_element_name(c, key, "deliveries")) ||
-            (st = scn_check_keys(c, body, path, keys)))
+            (st = scn_check_keys(c, body, path, scn_keys_delivery)))
             break;
         if (!(dl->name = scn_strdup(&sc->arena, key->scalar))) {
             st = OOM(c);
@@ -348,8 +353,7 @@ dcsim_status scn_load_milestones(scn_ctx *c, const dcsim_ynode *ms)
         char path[SCN_PATH], sub[SCN_PATH];
         scn_join(path, sizeof path, "milestones", key->scalar);
         TRY(scn_element_name(c, key, "milestones"));
-        static const char *const keys[] = {"planned", "when", NULL};
-        TRY(scn_check_keys(c, body, path, keys));
+        TRY(scn_check_keys(c, body, path, scn_keys_milestone));
         dcsim_milestone *m = &sc->milestones[i];
         m->name = scn_strdup(&sc->arena, key->scalar);
         if (!m->name)

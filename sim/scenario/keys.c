@@ -1,0 +1,140 @@
+/* The key registry of the scenario loader: every allowed-key array that scn_check_keys is
+ * given, and the table of full key paths that dcsim_scenario_key_paths hands to the docs
+ * test, so that what the loader accepts and what docs/scenario.md documents cannot drift.
+ *
+ * How the two correspond: for every entry {name, prefix, keys} of scn_key_sets, and every
+ * key k of keys, the path table holds "prefix.k" (just "k" when the prefix is empty), with
+ * <name> for a named entry and [] for a list item. The only other paths are named entries
+ * whose value is itself a leaf ("shortage.classes.<name>", a priority). Checked twice:
+ *   - here, at compile time: the path table has exactly as many entries as the arrays have
+ *     keys (counted once per place they apply) plus the leaf entries (N_PATHS below), so a
+ *     key added to an array without its path (or the reverse) stops the build;
+ *   - in tests/test_docs.c: each key is the last segment of some path, "prefix.key" is in
+ *     the table, every path comes from a set or is a leaf entry, and docs/scenario.md shows
+ *     every path in backquotes.
+ * Order within an array is the order of "expected one of: ..." in error messages. */
+#include "scenario/keys.h"
+
+#include <stddef.h>
+
+#include "dcsim/scenario.h"
+
+const char *const scn_keys_top[] = {"dcsim", "name", "description", "start", "horizon",
+                                    "end", "sample", "seed", "reserve", "sites", "weather",
+                                    "power", "equipment", "buildings", "racks",
+                                    "deliveries", "shortage", "milestones", NULL};
+const char *const scn_keys_power[] = {"sources", NULL};
+const char *const scn_keys_site[] = {"weather", "priority", NULL};
+const char *const scn_keys_weather[] = {"model", "mean_c", "seasonal_amplitude_c",
+                                        "daily_amplitude_c", "hottest_day", "hottest_hour",
+                                        "trace", "column", NULL};
+const char *const scn_keys_equipment[] = {"count", "ordered", "after", "lead_time", NULL};
+const char *const scn_keys_source[] = {
+    "type", "site", "capacity", "start", "after", "stages", "tranches", "units",
+    "unit_capacity", "unit_interval", "mtbf", "mttr", "curtailment", "energy",
+    "charge_efficiency", "discharge_efficiency", "initial_soc", "profile",
+    "profile_column", NULL};
+const char *const scn_keys_stage[] = {"duration", "after", "needs", "fail_probability", NULL};
+const char *const scn_keys_tranche[] = {"capacity", "share", "delay", NULL};
+const char *const scn_keys_curtailment[] = {"probability_per_day", "season", "hours",
+                                            "duration", "fraction", NULL};
+const char *const scn_keys_building[] = {"site", "start", "after", "duration",
+                                         "it_capacity", "rack_positions", "pue", "overhead",
+                                         "install_per_day", NULL};
+const char *const scn_keys_rack[] = {"gpu", "gpus", "peak", "idle", NULL};
+const char *const scn_keys_shortage[] = {"policy", "then", "min_cap", "performance",
+                                         "classes", NULL};
+const char *const scn_keys_delivery[] = {"rack", "building", "buildings", "allocation",
+                                         "class", "start", "per_month", "total", "slip",
+                                         "commissioning", NULL};
+const char *const scn_keys_milestone[] = {"planned", "when", NULL};
+
+const scn_key_set scn_key_sets[] = {
+    {"scn_keys_top", "", scn_keys_top},
+    {"scn_keys_power", "power", scn_keys_power},
+    {"scn_keys_site", "sites.<name>", scn_keys_site},
+    {"scn_keys_weather", "weather", scn_keys_weather},
+    {"scn_keys_weather", "sites.<name>.weather", scn_keys_weather},
+    {"scn_keys_equipment", "equipment.<name>", scn_keys_equipment},
+    {"scn_keys_source", "power.sources.<name>", scn_keys_source},
+    {"scn_keys_stage", "power.sources.<name>.stages.<name>", scn_keys_stage},
+    {"scn_keys_tranche", "power.sources.<name>.tranches[]", scn_keys_tranche},
+    {"scn_keys_curtailment", "power.sources.<name>.curtailment", scn_keys_curtailment},
+    {"scn_keys_building", "buildings.<name>", scn_keys_building},
+    {"scn_keys_rack", "racks.<name>", scn_keys_rack},
+    {"scn_keys_shortage", "shortage", scn_keys_shortage},
+    {"scn_keys_delivery", "deliveries.<name>", scn_keys_delivery},
+    {"scn_keys_milestone", "milestones.<name>", scn_keys_milestone},
+    {NULL, NULL, NULL},
+};
+
+/* Prefixes, so each path reads as its section's prefix plus the key. */
+#define SITE "sites.<name>."
+#define SRC "power.sources.<name>."
+#define STAGE SRC "stages.<name>."
+#define TRANCHE SRC "tranches[]."
+#define CURT SRC "curtailment."
+#define BLD "buildings.<name>."
+#define RACK "racks.<name>."
+#define DLV "deliveries.<name>."
+#define MS "milestones.<name>."
+#define EQ "equipment.<name>."
+
+/* In the order of docs/scenario.md. */
+static const char *const paths[] = {
+    /* top level */
+    "dcsim", "name", "description", "start", "horizon", "end", "sample", "seed", "reserve",
+    "sites", "weather", "power", "equipment", "buildings", "racks", "deliveries", "shortage",
+    "milestones",
+    /* sites and weather */
+    SITE "weather", SITE "priority",
+    "weather.model", "weather.mean_c", "weather.seasonal_amplitude_c",
+    "weather.daily_amplitude_c", "weather.hottest_day", "weather.hottest_hour",
+    "weather.trace", "weather.column",
+    SITE "weather.model", SITE "weather.mean_c", SITE "weather.seasonal_amplitude_c",
+    SITE "weather.daily_amplitude_c", SITE "weather.hottest_day", SITE "weather.hottest_hour",
+    SITE "weather.trace", SITE "weather.column",
+    /* power sources */
+    "power.sources",
+    SRC "type", SRC "site", SRC "capacity", SRC "start", SRC "after", SRC "stages",
+    SRC "tranches", SRC "units", SRC "unit_capacity", SRC "unit_interval", SRC "mtbf",
+    SRC "mttr", SRC "curtailment", SRC "energy", SRC "charge_efficiency",
+    SRC "discharge_efficiency", SRC "initial_soc", SRC "profile", SRC "profile_column",
+    STAGE "duration", STAGE "after", STAGE "needs", STAGE "fail_probability",
+    TRANCHE "capacity", TRANCHE "share", TRANCHE "delay",
+    CURT "probability_per_day", CURT "season", CURT "hours", CURT "duration", CURT "fraction",
+    /* equipment */
+    EQ "count", EQ "ordered", EQ "after", EQ "lead_time",
+    /* buildings */
+    BLD "site", BLD "start", BLD "after", BLD "duration", BLD "it_capacity",
+    BLD "rack_positions", BLD "pue", BLD "overhead", BLD "install_per_day",
+    /* racks */
+    RACK "gpu", RACK "gpus", RACK "peak", RACK "idle",
+    /* deliveries */
+    DLV "rack", DLV "building", DLV "buildings", DLV "allocation", DLV "class", DLV "start",
+    DLV "per_month", DLV "total", DLV "slip", DLV "commissioning",
+    /* shortage */
+    "shortage.policy", "shortage.then", "shortage.min_cap", "shortage.performance",
+    "shortage.classes", "shortage.classes.<name>",
+    /* milestones */
+    MS "planned", MS "when",
+    NULL,
+};
+
+#define KEYS(a) (sizeof a / sizeof *a - 1)
+#define N_LEAF_ENTRIES 1        /* shortage.classes.<name> */
+#define N_PATHS                                                                            \
+    (KEYS(scn_keys_top) + KEYS(scn_keys_power) + KEYS(scn_keys_site) +                      \
+     2 * KEYS(scn_keys_weather) + KEYS(scn_keys_equipment) + KEYS(scn_keys_source) +        \
+     KEYS(scn_keys_stage) + KEYS(scn_keys_tranche) + KEYS(scn_keys_curtailment) +           \
+     KEYS(scn_keys_building) + KEYS(scn_keys_rack) + KEYS(scn_keys_shortage) +              \
+     KEYS(scn_keys_delivery) + KEYS(scn_keys_milestone) + N_LEAF_ENTRIES)
+_Static_assert(KEYS(paths) == N_PATHS,
+               "the path table and the key arrays disagree: add the path of every key");
+_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 16,
+               "a key set was added: count its keys in N_PATHS (and weather's second place)");
+
+const char *const *dcsim_scenario_key_paths(void)
+{
+    return paths;
+}

@@ -1,0 +1,110 @@
+/* Every shipped scenario and what-if loads, validates and runs; and every what-if under
+ * scenarios/what-if/ (each a variant of Abilene that makes power scarcer or later) moves no
+ * milestone earlier than the base run, and at least one later. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <glob.h>
+
+#include "support/testutil.h"
+
+/* Scenario paths relative to the source root, matching pattern. Caller globfree()s. */
+static size_t find(const char *pattern, glob_t *g)
+{
+    char path[4096];
+    tu_src_path(pattern, path, sizeof path);
+    if (glob(path, 0, NULL, g) != 0)
+        return 0;
+    return g->gl_pathc;
+}
+
+static const char *rel(const char *abs_path)
+{
+    char root[4096];
+    tu_src_path("", root, sizeof root);
+    size_t n = strlen(root);
+    return strncmp(abs_path, root, n) == 0 ? abs_path + n : abs_path;
+}
+
+static void all_scenarios_run(void **state)
+{
+    (void)state;
+    glob_t g;
+    size_t n = find("scenarios/*.yaml", &g);
+    assert_true(n >= 1);
+    for (size_t i = 0; i < n; i++) {
+        char *dir = tu_mkdtemp();
+        print_message("running %s\n", rel(g.gl_pathv[i]));
+        tu_run_scenario(rel(g.gl_pathv[i]), NULL, 0, dir);
+        dcsim_csv_table *ts = tu_read_csv(dir, "timeseries.csv");
+        assert_true(ts->n_rows > 2);
+        dcsim_csv_free(ts);
+        tu_rm_tree(dir);
+        free(dir);
+    }
+    globfree(&g);
+}
+
+/* Slip of each milestone, +infinity when not reached. */
+static void slips(const char *dir, double *out, size_t n)
+{
+    dcsim_csv_table *ms = tu_read_csv(dir, "milestones.csv");
+    assert_int_equal(ms->n_rows - 1, n);
+    for (size_t r = 1; r < ms->n_rows; r++)
+        out[r - 1] = strcmp(tu_field(ms, r, "reached"), "true") == 0 ? tu_num(ms, r, "slip_days")
+                                                                     : INFINITY;
+    dcsim_csv_free(ms);
+}
+
+static void what_ifs_move_later(void **state)
+{
+    (void)state;
+    char *base = tu_mkdtemp();
+    tu_run_scenario("scenarios/stargate-abilene.yaml", NULL, 0, base);
+    dcsim_csv_table *ms = tu_read_csv(base, "milestones.csv");
+    size_t n_ms = ms->n_rows - 1;
+    dcsim_csv_free(ms);
+    double *b = calloc(n_ms + 1, sizeof *b), *w = calloc(n_ms + 1, sizeof *w);
+    assert_non_null(b);
+    assert_non_null(w);
+    slips(base, b, n_ms);
+    glob_t g;
+    size_t n = find("scenarios/what-if/*.yaml", &g);
+    assert_true(n >= 3);
+    for (size_t i = 0; i < n; i++) {
+        char *dir = tu_mkdtemp();
+        print_message("running %s\n", rel(g.gl_pathv[i]));
+        tu_run_scenario(rel(g.gl_pathv[i]), NULL, 0, dir);
+        slips(dir, w, n_ms);
+        int later = 0;
+        for (size_t k = 0; k < n_ms; k++) {
+            if (w[k] < b[k] - 1e-9)
+                fail_msg("%s: milestone %zu comes %.1f days earlier than the base",
+                         rel(g.gl_pathv[i]), k + 1, b[k] - w[k]);
+            later += w[k] > b[k] + 1e-9;
+        }
+        if (!later)
+            fail_msg("%s moves no milestone later", rel(g.gl_pathv[i]));
+        tu_rm_tree(dir);
+        free(dir);
+    }
+    globfree(&g);
+    free(b);
+    free(w);
+    tu_rm_tree(base);
+    free(base);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(all_scenarios_run),
+        cmocka_unit_test(what_ifs_move_later),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -408,7 +408,8 @@ static void priority_sheds_low_class_first(void **state)
 static void pue_table_fixed_weather(void **state)
 {
     (void)state;
-    static const char *const fixed[] = {"weather.model=fixed"};
+    /* No daily swing (and no seasonal one in the file): a constant 20 C. */
+    static const char *const fixed[] = {"weather.daily_amplitude_c=0"};
     char *dir;
     dcsim_csv_table *ts = run("tests/scenarios/shortage-pue.yaml", fixed, 1, &dir);
     /* 20 C on [[10, 1.1], [30, 1.3]]: PUE 1.2, facility 16 x 1.2 = 19.2 MW all day. */

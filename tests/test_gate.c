@@ -159,8 +159,8 @@ static double summary_value(const char *dir, const char *metric)
 }
 
 /* With 600 MW of grid instead of 1000 MW (+360 MW gas, 5% reserve: 912 MW of budget for
- * ~946 MW of racks at the facility), racks must be stranded for longer and the full campus
- * can no longer be lit. */
+ * ~890-950 MW of racks at the facility, depending on the hour's PUE), racks must be stranded
+ * for longer, and no milestone may come earlier; the full campus comes later or never. */
 static void grid_cut_strands_racks(void **state)
 {
     (void)state;
@@ -169,16 +169,15 @@ static void grid_cut_strands_racks(void **state)
     static const char *const sets[] = {"power.sources.grid.capacity=600MW"};
     tu_run_scenario("scenarios/stargate-abilene.yaml", sets, 1, b);
     assert_true(summary_value(b, "stranded_rack_days") > summary_value(a, "stranded_rack_days"));
-    assert_true(summary_value(b, "racks_stranded_final") > 0);
     tu_close(summary_value(b, "supply_planned_mw"), 960.0, 1e-6);
     dcsim_csv_table *ma = tu_read_csv(a, "milestones.csv"), *mb = tu_read_csv(b, "milestones.csv");
     size_t ra = tu_find_row(ma, "milestone", "full-campus"), rb = tu_find_row(mb, "milestone",
                                                                               "full-campus");
     assert_string_equal(tu_field(ma, ra, "reached"), "true");
-    assert_string_equal(tu_field(mb, rb, "reached"), "false");
-    assert_string_equal(tu_field(mb, rb, "simulated"), "");
-    assert_string_equal(tu_field(mb, rb, "slip_days"), "");
-    /* No milestone may come earlier with less power. */
+    if (strcmp(tu_field(mb, rb, "reached"), "true") == 0)
+        assert_true(tu_num(mb, rb, "slip_days") > tu_num(ma, ra, "slip_days"));
+    else
+        assert_string_equal(tu_field(mb, rb, "slip_days"), "");
     for (size_t r = 1; r < ma->n_rows; r++) {
         if (strcmp(tu_field(mb, r, "reached"), "true") != 0)
             continue;
@@ -186,8 +185,17 @@ static void grid_cut_strands_racks(void **state)
     }
     dcsim_csv_free(ma);
     dcsim_csv_free(mb);
-    tu_rm_tree(a), tu_rm_tree(b);
-    free(a), free(b);
+    /* At 500 MW the campus can never be lit in full: racks are still stranded at the end. */
+    char *c = tu_mkdtemp();
+    static const char *const less[] = {"power.sources.grid.capacity=500MW"};
+    tu_run_scenario("scenarios/stargate-abilene.yaml", less, 1, c);
+    assert_true(summary_value(c, "racks_stranded_final") > 0);
+    dcsim_csv_table *mc = tu_read_csv(c, "milestones.csv");
+    assert_string_equal(tu_field(mc, tu_find_row(mc, "milestone", "full-campus"), "reached"),
+                        "false");
+    dcsim_csv_free(mc);
+    tu_rm_tree(a), tu_rm_tree(b), tu_rm_tree(c);
+    free(a), free(b), free(c);
 }
 
 int main(void)

@@ -102,12 +102,21 @@ static void abilene_network(void **state)
     assert_int_equal(sc->activities[turb].n_deps, 0);
     assert_int_equal(sc->activities[plant].n_deps, 1);
     assert_int_equal(sc->activities[plant].deps[0], permit);
-    /* Tranches by share: 5 x 20% of 360 MW = 72 MW each. */
+    /* Generation as units: 10 x 36 MW, one tranche per unit, the first at pipeline
+     * completion and each next one a unit_interval later. */
     const dcsim_source *gas = &sc->sources[1];
     assert_string_equal(gas->name, "gas");
-    assert_int_equal(gas->n_tranches, 5);
-    for (uint32_t k = 0; k < 5; k++)
-        tu_close(sc->tranches[gas->first_tranche + k].capacity_w, 72e6, 1e-3);
+    assert_int_equal(gas->units, 10);
+    assert_int_equal(gas->n_tranches, 10);
+    tu_close(gas->capacity_w, 360e6, 1e-3);
+    for (uint32_t k = 0; k < 10; k++)
+        tu_close(sc->tranches[gas->first_tranche + k].capacity_w, 36e6, 1e-3);
+    tu_close(dcsim_dist_mean(&sc->tranches[gas->first_tranche].delay), 0, 0);
+    assert_true(gas->mtbf_s > 0);
+    /* The grid's substation needs the transformers. */
+    uint32_t sub = activity(sc, "grid.substation");
+    assert_int_equal(sc->activities[sub].n_needs, 1);
+    assert_int_equal(sc->activities[sub].needs[0], activity(sc, "lpt-345kv"));
     /* B8 starts no earlier than 2025-08-01 and waits for B1. */
     uint32_t b8 = activity(sc, "B8");
     assert_int_equal(sc->activities[b8].n_deps, 1);

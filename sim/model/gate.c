@@ -91,7 +91,10 @@ static void light(dcsim_model *m, uint32_t ri, site_state *st)
     } else {
         st->n_stranded--;
         r->t_energized = now;
-        r->power_source = m->power_source;
+        /* A rack that waited for power is blamed on the capacity that came last: when the
+         * release was a transient recovery (a unit repaired, a curtailment over, a cooler
+         * hour), the latest tranche at the site is still what it was waiting for. */
+        r->power_source = m->power_is_capacity ? m->power_source : st->last_capacity;
         r->cause = (uint8_t)cause_of(m, r, now);
         set_trigger(m, r);
     }

@@ -199,6 +199,7 @@ static bool make_sites(dcsim_model *m)
         site_state *st = &m->site[s];
         st->cap = 1.0;
         st->batt_next = -1;
+        st->last_capacity = UINT32_MAX;
         st->energized = calloc(sc->n_classes + 1, sizeof *st->energized);
         /* Any rack may end up at any site through a pool, so the queue can hold them all. */
         if (!st->energized || !rack_queue_init(&st->gate_q, sc->n_racks))

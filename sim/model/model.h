@@ -84,6 +84,7 @@ typedef struct site_state {
     rack_stack shed;         /* racks shed in a shortage: restored first, last shed first */
     rack_stack *energized;   /* per class: energized racks, newest on top */
     uint32_t n_stranded, n_shed, n_energized;
+    uint32_t last_capacity;  /* source of the latest tranche online here, or UINT32_MAX */
 } site_state;
 
 typedef struct dcsim_model {
@@ -150,6 +151,7 @@ typedef struct dcsim_model {
     char trigger[96];
     int32_t trigger_act;         /* activity behind the trigger, or -1 */
     uint32_t power_source;       /* source whose change is being balanced, or UINT32_MAX */
+    bool power_is_capacity;      /* ... and the change is new capacity (a tranche online) */
 
     /* integrals up to last_change */
     int64_t last_change;

@@ -112,7 +112,10 @@ void power_tranche_online(dcsim_model *m, uint32_t tranche)
                        t->capacity_w / 1e6, m->src_online_w[s] / 1e6);
     if (tranche + 1 < src->first_tranche + src->n_tranches)
         schedule_tranche(m, tranche + 1);
+    m->site[src->site].last_capacity = s;
+    m->power_is_capacity = true;
     changed(m, s);
+    m->power_is_capacity = false;
 }
 
 void power_unit_fail(dcsim_model *m, uint32_t tranche)

@@ -108,8 +108,13 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
     for (uint32_t i = 0; i < sc->n_buildings; i++) {
         const dcsim_building *b = &sc->buildings[i];
         const dcsim_activity *a = &sc->activities[b->activity];
-        fprintf(f, "  %-16s %8.1f MW IT, %6u positions, PUE %.2f, build mean %-8s ready %s\n",
-                b->name, b->it_capacity_w / 1e6, b->rack_positions, b->pue,
+        char pue[32];
+        if (b->n_pue)
+            snprintf(pue, sizeof pue, "%.2f-%.2f", b->pue_value[0], b->pue_value[b->n_pue - 1]);
+        else
+            snprintf(pue, sizeof pue, "%.2f", b->pue);
+        fprintf(f, "  %-16s %8.1f MW IT, %6u positions, PUE %s, build mean %-8s ready %s\n",
+                b->name, b->it_capacity_w / 1e6, b->rack_positions, pue,
                 dcsim_format_duration(dcsim_dist_mean(&a->duration), dur, sizeof dur),
                 fin ? day(t0 + fin[b->activity], d1, sizeof d1) : "?");
     }

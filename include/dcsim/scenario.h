@@ -159,13 +159,144 @@ typedef struct dcsim_building {
     double install_per_day;  /* racks a day the crew installs */
 } dcsim_building;
 
+/* Metrics a milestone condition can name. */
+typedef enum dcsim_metric {
+    DCSIM_METRIC_IT_ENERGIZED_MW,
+    DCSIM_METRIC_FACILITY_MW,
+    DCSIM_METRIC_SUPPLY_MW,
+    DCSIM_METRIC_RACKS_ENERGIZED,
+    DCSIM_METRIC_GPUS_ENERGIZED,
+    DCSIM_METRIC_RACKS_DELIVERED,
+    DCSIM_METRIC_RACKS_INSTALLED,
+    DCSIM_METRIC_COUNT
+} dcsim_metric;
+
+/* Name of a metric as written in scenarios and outputs ("it_energized_mw"). */
+const char *dcsim_metric_name(dcsim_metric m);
+
+/* A GPU model: what one GPU computes at peak (dense BF16) and draws. */
+typedef struct dcsim_gpu_model {
+    char *name;
+    double peak_flops;       /* FLOP/s */
+    double tdp_w;
+} dcsim_gpu_model;
+
+/* How rack power rises from idle to peak with utilization u in [0, 1]:
+ * P(u) = idle + (peak - idle) * f(u), f one of u, u^2, u^3, sqrt(u) or a table. */
+typedef enum dcsim_curve {
+    DCSIM_CURVE_LINEAR,
+    DCSIM_CURVE_SQUARE,
+    DCSIM_CURVE_CUBIC,
+    DCSIM_CURVE_SQRT,
+    DCSIM_CURVE_TABLE
+} dcsim_curve;
+
 typedef struct dcsim_rack_model {
     char *name;
-    char *gpu;               /* GPU model name, informative in this version */
+    char *gpu;               /* GPU model name as written */
+    uint32_t gpu_model;      /* index into gpu_models, or UINT32_MAX when none is defined */
     uint32_t gpus;
+    uint32_t gpus_per_node;  /* a node failure takes these down together */
     double peak_w;
     double idle_w;
+    dcsim_curve curve;
+    double *curve_u, *curve_f;   /* DCSIM_CURVE_TABLE: utilization -> share of (peak-idle) */
+    uint32_t n_curve;
 } dcsim_rack_model;
+
+/* What a failure takes down. */
+typedef enum dcsim_takes {
+    DCSIM_TAKES_NOTHING,     /* a software fault: jobs restart, no hardware is lost */
+    DCSIM_TAKES_GPU,
+    DCSIM_TAKES_NODE,
+    DCSIM_TAKES_RACK
+} dcsim_takes;
+
+/* One cause of failure of energized racks: a rate per GPU-hour of running, what it takes
+ * down, and how long the repair takes. */
+typedef struct dcsim_failure_cause {
+    char *name;
+    double rate_per_gpu_s;   /* failures per GPU-second */
+    dcsim_takes takes;
+    dcsim_dist repair;       /* seconds */
+} dcsim_failure_cause;
+
+typedef enum dcsim_fleet_mode {
+    DCSIM_FLEET_OFF,         /* no failures */
+    DCSIM_FLEET_DISCRETE,    /* one event per failure, per rack */
+    DCSIM_FLEET_AGGREGATE    /* failure counts per building per sample step */
+} dcsim_fleet_mode;
+
+typedef struct dcsim_fleet {
+    dcsim_fleet_mode mode;
+    dcsim_failure_cause *causes;
+    uint32_t n_causes;
+    uint32_t spare_nodes;    /* per site; a node failure swaps in a spare after swap_time */
+    dcsim_dist swap_time;
+} dcsim_fleet;
+
+/* The interconnect: scale-up (NVLink) domains and a scale-out network of non-blocking pods,
+ * oversubscribed above the pod; leaf switches that fail and cut their racks off. */
+typedef struct dcsim_fabric {
+    uint32_t domain_gpus;        /* GPUs per scale-up domain */
+    double domain_bw;            /* bytes/s per GPU inside a domain */
+    double scaleout_bw;          /* bytes/s per GPU on the scale-out network */
+    uint32_t pod_gpus;           /* non-blocking pod size */
+    double oversubscription;     /* >= 1, above the pod */
+    double overlap;              /* share of communication hidden under compute, 0..1 */
+    uint32_t racks_per_switch;   /* racks a leaf switch serves; 0: no switch failures */
+    double switch_mtbf_s;
+    dcsim_dist switch_repair;
+} dcsim_fabric;
+
+/* A training job. Its step: compute time FLOP_step / (n GPU peak MFU) plus the exposed
+ * share of the data-parallel gradient all-reduce 2 (d-1)/d S / B. */
+typedef struct dcsim_job {
+    char *name;
+    double total_flop;
+    uint32_t gpus;               /* wanted */
+    bool up_to;                  /* take what is free, up to gpus, at least min_gpus */
+    uint32_t min_gpus;
+    int64_t start_s;             /* not before (seconds from start) */
+    bool has_condition;          /* and not before this metric reaches its threshold */
+    dcsim_metric start_metric;
+    double start_threshold;
+    double mfu;                  /* base model FLOP utilization */
+    double params;               /* model parameters: gradient bytes = 2 params / (tp pp) */
+    double tokens_per_step;      /* global batch: FLOP per step = 6 params tokens */
+    uint32_t tp, pp;             /* tensor and pipeline parallel degrees */
+    bool young;                  /* checkpoint interval from Young's formula */
+    int64_t ckpt_interval_s;     /* when not young; 0: no checkpoints */
+    int64_t ckpt_write_s;
+    int64_t restart_s;
+    double priority;
+    uint32_t site;               /* UINT32_MAX: any site's GPUs */
+} dcsim_job;
+
+/* Inference demand in GPUs: start_gpus at start_s growing exponentially at growth_per_s,
+ * capped at max_gpus; or an hourly trace. */
+typedef struct dcsim_inference {
+    bool enabled;
+    double start_gpus;
+    double growth_per_s;         /* ln(1 + annual growth) / year */
+    int64_t start_s;
+    double max_gpus;
+    double *trace;               /* GPUs per hour of the year, when given */
+    uint32_t n_trace;
+    double priority;
+} dcsim_inference;
+
+typedef enum dcsim_sched_policy {
+    DCSIM_SCHED_PRIORITY,        /* highest priority first; inference and jobs alike */
+    DCSIM_SCHED_FIFO             /* in order of arrival */
+} dcsim_sched_policy;
+
+typedef struct dcsim_scheduler {
+    dcsim_sched_policy policy;
+    dcsim_dist release_delay;    /* seconds before a finished job's GPUs are free */
+    double stuck_prob;           /* chance they stay stuck instead */
+    dcsim_dist stuck_time;       /* seconds stuck */
+} dcsim_scheduler;
 
 /* A delivery schedule of one rack model to one building. Rack k (0-based) arrives at
  * start + slip + k * month / per_month. */
@@ -212,21 +343,6 @@ typedef struct dcsim_class {
     double priority;
 } dcsim_class;
 
-/* Metrics a milestone condition can name. */
-typedef enum dcsim_metric {
-    DCSIM_METRIC_IT_ENERGIZED_MW,
-    DCSIM_METRIC_FACILITY_MW,
-    DCSIM_METRIC_SUPPLY_MW,
-    DCSIM_METRIC_RACKS_ENERGIZED,
-    DCSIM_METRIC_GPUS_ENERGIZED,
-    DCSIM_METRIC_RACKS_DELIVERED,
-    DCSIM_METRIC_RACKS_INSTALLED,
-    DCSIM_METRIC_COUNT
-} dcsim_metric;
-
-/* Name of a metric as written in scenarios and outputs ("it_energized_mw"). */
-const char *dcsim_metric_name(dcsim_metric m);
-
 typedef struct dcsim_milestone {
     char *name;
     int64_t planned_s;       /* seconds from scenario start */
@@ -259,6 +375,13 @@ typedef struct dcsim_scenario {
     dcsim_class *classes;        uint32_t n_classes;
     dcsim_shortage shortage;
     bool hourly;                 /* weather, PUE tables or PPA profiles need an hourly tick */
+    dcsim_gpu_model *gpu_models; uint32_t n_gpu_models;
+    dcsim_fleet fleet;
+    dcsim_fabric fabric;
+    dcsim_job *jobs;             uint32_t n_jobs;
+    dcsim_inference inference;
+    dcsim_scheduler scheduler;
+    bool workload;               /* jobs or inference: rack power follows utilization */
 
     uint32_t n_racks;            /* sum of delivery totals */
     uint64_t n_gpus;

@@ -36,6 +36,9 @@ bool dcsim_parse_power(const char *s, double *out_w, char *why, size_t why_len);
 /* "1Wh" "250kWh" "40MWh" "2GWh" -> joules. A bare number is refused. */
 bool dcsim_parse_energy(const char *s, double *out_j, char *why, size_t why_len);
 
+/* "900GB/s" "400Gb/s" "1.8TB/s" -> bytes per second (b = bit, B = byte). */
+bool dcsim_parse_bandwidth(const char *s, double *out_bps, char *why, size_t why_len);
+
 /* "2025-06-30", "2025-06-30T14:00Z", "2025-06-30T14:00:05Z" (UTC only; a trailing Z is
  * optional) -> seconds since 1970-01-01T00:00:00Z. Years 1970..2200. Refuses month 13,
  * day 31 of a 30-day month, February 29 of a common year. */

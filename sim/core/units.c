@@ -44,10 +44,19 @@ static const unit energy_units[] = {
     {"Wh", 3.6e3}, {"kWh", 3.6e6}, {"MWh", 3.6e9}, {"GWh", 3.6e12}, {NULL, 0.0},
 };
 
+/* Bytes per second; network gear is sold in bits (400Gb/s = 50 GB/s). */
+static const unit bandwidth_units[] = {
+    {"B/s", 1.0},     {"kB/s", 1e3},  {"MB/s", 1e6},  {"GB/s", 1e9},  {"TB/s", 1e12},
+    {"b/s", 0.125},   {"kb/s", 125.0}, {"Mb/s", 1.25e5}, {"Gb/s", 1.25e8}, {"Tb/s", 1.25e11},
+    {NULL, 0.0},
+};
+
 static const quantity duration_q = {"duration", "s, min, h, d, w, mo or y", duration_units,
                                     (double)DCSIM_DURATION_MAX_S};
 static const quantity power_q = {"power", "W, kW, MW or GW", power_units, HUGE_VAL};
 static const quantity energy_q = {"energy", "Wh, kWh, MWh or GWh", energy_units, HUGE_VAL};
+static const quantity bandwidth_q = {"bandwidth", "B/s, kB/s, MB/s, GB/s, TB/s or b/s ... Tb/s",
+                                     bandwidth_units, HUGE_VAL};
 
 /* Reasons go through dcsim_refuse (diag.h); why may be NULL for a yes/no answer. */
 #define refuse dcsim_refuse
@@ -237,6 +246,11 @@ bool dcsim_parse_power(const char *s, double *out_w, char *why, size_t why_len)
 bool dcsim_parse_energy(const char *s, double *out_j, char *why, size_t why_len)
 {
     return parse_quantity(s, &energy_q, out_j, why, why_len);
+}
+
+bool dcsim_parse_bandwidth(const char *s, double *out_bps, char *why, size_t why_len)
+{
+    return parse_quantity(s, &bandwidth_q, out_bps, why, why_len);
 }
 
 bool dcsim_parse_number(const char *s, double *out, char *why, size_t why_len)

@@ -15,14 +15,52 @@
  * a rack that fits exactly on paper fits in the simulation too. */
 #define GATE_EPS_W 1e-3
 
+/* Share of (peak - idle) a rack of model rm draws at utilization u. */
+static double curve(const dcsim_model *m, const dcsim_rack_model *rm, double u)
+{
+    switch (rm->curve) {
+    case DCSIM_CURVE_SQUARE:
+        return u * u;
+    case DCSIM_CURVE_CUBIC:
+        return u * u * u;
+    case DCSIM_CURVE_SQRT:
+        return sqrt(u);
+    case DCSIM_CURVE_TABLE:
+        return dcsim_table_eval(&m->rack_curve[rm - m->sc->rack_models], u);
+    default:
+        return u;
+    }
+}
+
+double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, double u)
+{
+    return rm->idle_w + (rm->peak_w - rm->idle_w) * curve(m, rm, u);
+}
+
+/* IT power of a building's lit racks now: peak without a workload; with one, each rack
+ * model's idle-to-peak curve at the site's utilization. */
+static double building_it_w(const dcsim_model *m, uint32_t b, double u)
+{
+    const dcsim_scenario *sc = m->sc;
+    if (!sc->workload)
+        return m->bld_it_w[b];
+    double w = 0;
+    for (uint32_t k = 0; k < sc->n_rack_models; k++) {
+        uint32_t n = m->bld_model_lit[(size_t)b * sc->n_rack_models + k];
+        if (n)
+            w += n * gate_rack_power_w(m, &sc->rack_models[k], u);
+    }
+    return w;
+}
+
 double gate_demand(const dcsim_model *m, uint32_t site, double cap)
 {
-    double w = 0;
+    double w = 0, u = m->site[site].util;
     for (uint32_t b = 0; b < m->sc->n_buildings; b++) {
         const dcsim_building *bd = &m->sc->buildings[b];
         if (bd->site != site || m->bld_energized[b] == 0)
             continue;
-        w += m->bld_it_w[b] * cap * m->bld_pue[b] + bd->overhead_w;
+        w += building_it_w(m, b, u) * cap * m->bld_pue[b] + bd->overhead_w;
     }
     return w;
 }
@@ -102,11 +140,15 @@ static void light(dcsim_model *m, uint32_t ri, site_state *st)
     r->seq = m->next_seq++;
     m->bld_it_w[r->building] += peak;
     m->bld_energized[r->building]++;
+    m->bld_model_lit[(size_t)r->building * m->sc->n_rack_models + dl->rack_model]++;
     st->it_w += peak;
     st->n_energized++;
+    st->gpus_lit += m->sc->rack_models[dl->rack_model].gpus;
     m->gpus_energized += m->sc->rack_models[dl->rack_model].gpus;
     if (!rack_stack_push(&st->energized[dl->class_id], ri))
         m->out_of_memory = true;
+    fleet_rack_lit(m, ri);
+    m->workload_dirty = true;
 }
 
 static void shed(dcsim_model *m, uint32_t ri, site_state *st)
@@ -118,12 +160,16 @@ static void shed(dcsim_model *m, uint32_t ri, site_state *st)
     m->bld_it_w[r->building] -= peak;
     if (--m->bld_energized[r->building] == 0)
         m->bld_it_w[r->building] = 0;  /* no drift left behind by + and - of the same values */
+    m->bld_model_lit[(size_t)r->building * m->sc->n_rack_models + dl->rack_model]--;
     st->it_w -= peak;
     st->n_energized--;
     st->n_shed++;
+    st->gpus_lit -= m->sc->rack_models[dl->rack_model].gpus;
     m->gpus_energized -= m->sc->rack_models[dl->rack_model].gpus;
     if (!rack_stack_push(&st->shed, ri))
         m->out_of_memory = true;
+    fleet_rack_dark(m, ri);
+    m->workload_dirty = true;
 }
 
 /* The energized rack to shed next: the newest, or under shed-by-priority the newest of the
@@ -212,10 +258,20 @@ static void recover(dcsim_model *m, uint32_t site, double budget)
     }
 }
 
+double gate_it_w(const dcsim_model *m, uint32_t site)
+{
+    double w = 0, u = m->site[site].util;
+    for (uint32_t b = 0; b < m->sc->n_buildings; b++)
+        if (m->sc->buildings[b].site == site && m->bld_energized[b])
+            w += building_it_w(m, b, u);
+    return w * m->site[site].cap;
+}
+
 void gate_balance(dcsim_model *m, uint32_t site)
 {
     const dcsim_shortage *sh = &m->sc->shortage;
     site_state *st = &m->site[site];
+    double cap_before = st->cap;
     storage_settle(m);
     model_touch(m);
     double supply = st->supply_w;
@@ -237,6 +293,9 @@ void gate_balance(dcsim_model *m, uint32_t site)
         storage_dispatch(m, site, 0, fmax(0, supply - demand));
     }
     st->facility_w = gate_demand(m, site, st->cap);
+    /* A new power cap changes how fast jobs run: let the workload re-rate them now. */
+    if (st->cap != cap_before)
+        m->workload_dirty = true;
     uint32_t stranded = 0;
     for (uint32_t s = 0; s < m->sc->n_sites; s++)
         stranded += m->site[s].n_stranded;

@@ -3,6 +3,7 @@
  * LIFO containers used by install crews, the gate and the shed order. */
 #include "model/model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,16 @@ void model_touch(dcsim_model *m)
         stranded += st->n_stranded;
         shed += st->n_shed;
         m->throttle_it_j += st->it_w * (1.0 - st->cap) * dt;
+        double up = (double)st->gpus_lit - (double)st->gpus_down;
+        m->gpu_lit_s += (double)st->gpus_lit * dt;
+        m->gpu_down_s += (double)st->gpus_down * dt;
+        m->gpu_busy_s += (double)st->gpus_busy * dt;
+        m->gpu_stuck_s += (double)st->gpus_stuck * dt;
+        double idle = up - (double)st->gpus_busy - (double)st->gpus_held;
+        m->gpu_idle_s += (idle > 0 ? idle : 0) * dt;
     }
+    m->inference_served_s += m->inference_busy * dt;
+    m->inference_unserved_s += fmax(0, m->inference_want - m->inference_busy) * dt;
     m->stranded_rack_s += stranded * dt;
     m->shed_rack_s += shed * dt;
     m->unit_up_s += (double)(m->units_online - m->units_down) * dt;
@@ -200,6 +210,7 @@ static bool make_sites(dcsim_model *m)
         st->cap = 1.0;
         st->batt_next = -1;
         st->last_capacity = UINT32_MAX;
+        st->util = 1.0;         /* without a workload racks draw peak */
         st->energized = calloc(sc->n_classes + 1, sizeof *st->energized);
         /* Any rack may end up at any site through a pool, so the queue can hold them all. */
         if (!st->energized || !rack_queue_init(&st->gate_q, sc->n_racks))
@@ -222,9 +233,11 @@ static bool make_buildings(dcsim_model *m)
     m->bld_ready = calloc(nb + 1, sizeof *m->bld_ready);
     m->crew_busy = calloc(nb + 1, sizeof *m->crew_busy);
     m->install_q = calloc(nb + 1, sizeof *m->install_q);
+    m->bld_model_lit = calloc((size_t)nb * sc->n_rack_models + 1, sizeof *m->bld_model_lit);
     if (!m->bld_pue || !m->bld_it_w || !m->bld_energized || !m->bld_assigned ||
         !m->bld_reserved || !m->bld_assigned_w ||
-        !m->bld_pue_table || !m->bld_ready || !m->crew_busy || !m->install_q)
+        !m->bld_pue_table || !m->bld_ready || !m->crew_busy || !m->install_q ||
+        !m->bld_model_lit)
         return false;
     /* Pools may not take the positions that single-building deliveries were promised. */
     for (uint32_t i = 0; i < sc->n_deliveries; i++)
@@ -238,6 +251,16 @@ static bool make_buildings(dcsim_model *m)
         if (bd->n_pue && dcsim_table_init(&m->bld_pue_table[b], bd->pue_ambient_c, bd->pue_value,
                                           bd->n_pue, NULL, 0) != DCSIM_OK)
             return false;   /* the loader checked the table; only memory can fail here */
+    }
+    m->rack_curve = calloc(sc->n_rack_models + 1, sizeof *m->rack_curve);
+    if (!m->rack_curve)
+        return false;
+    for (uint32_t k = 0; k < sc->n_rack_models; k++) {
+        const dcsim_rack_model *rm = &sc->rack_models[k];
+        if (rm->curve == DCSIM_CURVE_TABLE &&
+            dcsim_table_init(&m->rack_curve[k], rm->curve_u, rm->curve_f, rm->n_curve, NULL,
+                             0) != DCSIM_OK)
+            return false;
     }
     return dcsim_table_init(&m->perf, sc->shortage.perf_cap, sc->shortage.perf_value,
                             sc->shortage.n_perf, NULL, 0) == DCSIM_OK;
@@ -281,7 +304,7 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
               m->unit_state && m->dl_next && m->dl_first_rack && m->dl_t0 && m->racks &&
               make_streams(m) && reverse(sc, false, &m->dep_first, &m->dep_list) &&
               reverse(sc, true, &m->need_first, &m->need_list) && make_sites(m) &&
-              make_buildings(m);
+              make_buildings(m) && fleet_create(m) && workload_create(m);
     if (!ok) {
         model_destroy(m);
         return NULL;
@@ -313,6 +336,8 @@ void model_destroy(dcsim_model *m)
     if (!m)
         return;
     const dcsim_scenario *sc = m->sc;
+    fleet_destroy(m);
+    workload_destroy(m);
     free_streams(m->act_rng, sc->n_activities);
     free_streams(m->tranche_rng, sc->n_tranches);
     free_streams(m->curt_rng, sc->n_sources);
@@ -325,6 +350,10 @@ void model_destroy(dcsim_model *m)
         for (uint32_t b = 0; b < sc->n_buildings; b++)
             dcsim_table_fini(&m->bld_pue_table[b]);
     dcsim_table_fini(&m->perf);
+    if (m->rack_curve)
+        for (uint32_t k = 0; k < sc->n_rack_models; k++)
+            dcsim_table_fini(&m->rack_curve[k]);
+    free(m->rack_curve);
     if (m->site)
         for (uint32_t s = 0; s < sc->n_sites; s++) {
             site_state *st = &m->site[s];
@@ -341,7 +370,7 @@ void model_destroy(dcsim_model *m)
                       m->src_curtailed, m->src_cf, m->unit_state, m->soc_j, m->batt_w,
                       m->site, m->bld_pue, m->bld_it_w, m->bld_energized, m->bld_assigned, m->bld_reserved, m->bld_assigned_w,
                       m->bld_pue_table, m->bld_ready, m->crew_busy, m->install_q,
-                      m->site_ambient_c, m->dl_next, m->dl_first_rack, m->dl_t0, m->racks};
+                      m->site_ambient_c, m->bld_model_lit, m->dl_next, m->dl_first_rack, m->dl_t0, m->racks};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     free(m);
@@ -352,9 +381,28 @@ void model_begin(dcsim_model *m)
     power_begin(m);
     activity_begin(m);
     supply_begin(m);
+    fleet_begin(m);
+    workload_begin(m);
+}
+
+/* After an event: while racks were lit or switched off, re-allocate GPUs (which moves
+ * utilization, so demand, so possibly the gate again). Bounded: each pass only reacts to the
+ * last. */
+static void settle(dcsim_model *m)
+{
+    for (int pass = 0; pass < 4 && m->workload_dirty; pass++) {
+        m->workload_dirty = false;
+        workload_update(m);
+    }
 }
 
 void model_handle(dcsim_model *m, const dcsim_event *ev)
+{
+    model_dispatch(m, ev);
+    settle(m);
+}
+
+void model_dispatch(dcsim_model *m, const dcsim_event *ev)
 {
     switch (ev->kind) {
     case EV_ACT_START:
@@ -401,7 +449,28 @@ void model_handle(dcsim_model *m, const dcsim_event *ev)
             gate_balance(m, ev->target);
         }
         break;
+    case EV_RACK_FAIL:
+        /* A rack's failure forecast is void once the rack went dark or was re-forecast. */
+        if (m->fleet_next[ev->target] == ev->time)
+            fleet_rack_fail(m, ev->target);
+        break;
+    case EV_REPAIR:
+    case EV_RELEASE:
+        fleet_hold_done(m, ev->target);
+        break;
+    case EV_SWITCH_FAIL:
+        fleet_switch_fail(m, ev->target);
+        break;
+    case EV_FLEET_STEP:
+        fleet_step(m);
+        break;
+    case EV_JOB:
+        workload_job_event(m, ev->target);
+        break;
+    case EV_WORKLOAD_TICK:
+        workload_tick(m);
+        break;
     default:
-        DCSIM_ASSERT_SIM(!"unknown event kind", ev->time, m->sc->seed);
+        DCSIM_ASSERT_SIM(0 && "unknown event kind", ev->time, m->sc->seed);
     }
 }

@@ -29,8 +29,28 @@ enum {
     EV_CURTAIL_START,    /* sources */
     EV_CURTAIL_END,      /* sources */
     EV_HOUR,             /* 0: weather, PUE and PPA output move on by an hour */
-    EV_BATTERY           /* sites: a battery ran empty or full; stale unless time matches */
+    EV_BATTERY,          /* sites: a battery ran empty or full; stale unless time matches */
+    EV_RACK_FAIL,        /* racks: the next failure of an energized rack (discrete mode);
+                          * stale unless time matches fleet_next[rack] */
+    EV_REPAIR,           /* repair records: GPUs come back */
+    EV_SWITCH_FAIL,      /* switch groups: a leaf switch fails */
+    EV_FLEET_STEP,       /* 0: aggregate-mode failures and returns for one sample step */
+    EV_JOB,              /* jobs: the job's next state change; stale unless time matches */
+    EV_RELEASE,          /* release records: GPUs of a finished job come back to the pool */
+    EV_WORKLOAD_TICK     /* 0: inference demand and job start conditions are re-checked */
 };
+
+/* GPUs out of service for a while: a repair (fleet) or a release (scheduler). Records live
+ * in a pool and are reused. */
+typedef struct gpu_hold {
+    uint32_t site;
+    uint32_t rack;           /* UINT32_MAX when not tied to a rack */
+    uint32_t gpus;
+    uint32_t next_free;      /* free-list link */
+    uint8_t kind;            /* hold_kind */
+} gpu_hold;
+
+enum hold_kind { HOLD_REPAIR, HOLD_SPARE_BACK, HOLD_RELEASE, HOLD_STUCK };
 
 /* What a rack waited for last before it was energized: how slip is attributed to causes. */
 typedef enum rack_cause {
@@ -85,6 +105,11 @@ typedef struct site_state {
     rack_stack *energized;   /* per class: energized racks, newest on top */
     uint32_t n_stranded, n_shed, n_energized;
     uint32_t last_capacity;  /* source of the latest tranche online here, or UINT32_MAX */
+    /* GPUs: lit = on energized racks; down = failed or cut off (subset of lit, never more);
+     * busy = allocated to jobs or inference; held = releasing or stuck (not allocatable). */
+    uint64_t gpus_lit, gpus_down, gpus_busy, gpus_held, gpus_stuck;
+    uint32_t spares_free;    /* spare nodes ready to swap in */
+    double util;             /* busy / (lit - down), 1 without a workload */
 } site_state;
 
 typedef struct dcsim_model {
@@ -153,9 +178,34 @@ typedef struct dcsim_model {
     uint32_t power_source;       /* source whose change is being balanced, or UINT32_MAX */
     bool power_is_capacity;      /* ... and the change is new capacity (a tranche online) */
 
+    /* fleet (fleet.c) */
+    gsl_rng **rack_rng;          /* per rack: failure process (discrete mode) */
+    int64_t *fleet_next;         /* per rack: time of its pending EV_RACK_FAIL, or -1 */
+    uint32_t *rack_down;         /* per rack: GPUs down now */
+    gsl_rng *fleet_rng;          /* aggregate mode and cause picks */
+    gsl_rng **switch_rng;        /* per switch group */
+    uint32_t n_switches;
+    bool *switch_down;
+    gpu_hold *holds;             /* repair and release records */
+    uint32_t n_holds, cap_holds, free_hold;
+    uint64_t gpus_failed_total;  /* GPUs taken down by failures, cumulative */
+    uint64_t interruptions;      /* failures that hit a GPU in use */
+
+    /* workload (workload.c) */
+    struct job_state *job;
+    gsl_rng **job_rng;
+    gsl_rng *sched_rng;
+    double inference_busy;       /* GPUs serving inference now */
+    double inference_want;
+    uint32_t *bld_model_lit;     /* per building x rack model: racks lit */
+    dcsim_table *rack_curve;     /* per rack model with a table power curve */
+    bool workload_dirty;         /* GPUs lit or dark since the last allocation */
+
     /* integrals up to last_change */
     int64_t last_change;
     double stranded_rack_s, shed_rack_s, shed_it_j, throttle_it_j, battery_out_j;
+    double gpu_down_s, gpu_lit_s, gpu_busy_s, gpu_stuck_s, gpu_idle_s;
+    double inference_served_s, inference_unserved_s;
     uint32_t peak_stranded;
 } dcsim_model;
 
@@ -193,6 +243,65 @@ double storage_available_w(const dcsim_model *m, uint32_t site);
  * schedule the next EV_BATTERY when one would run empty or full. */
 void storage_dispatch(dcsim_model *m, uint32_t site, double deficit_w, double surplus_w);
 
+/* fleet.c: failures and repairs of energized racks, spares, switch failures. */
+/* Allocate the fleet's state in m (streams, per-rack arrays, hold pool); false when out of
+ * memory. fleet_destroy frees what it allocated (safe after a failed create). */
+bool fleet_create(dcsim_model *m);
+void fleet_destroy(dcsim_model *m);
+void fleet_begin(dcsim_model *m);
+/* A rack was lit (first time or restored) / switched off (shed): start or stop its failure
+ * process. */
+void fleet_rack_lit(dcsim_model *m, uint32_t rack);
+void fleet_rack_dark(dcsim_model *m, uint32_t rack);
+void fleet_rack_fail(dcsim_model *m, uint32_t rack);
+void fleet_switch_fail(dcsim_model *m, uint32_t sw);
+void fleet_step(dcsim_model *m);
+/* A hold record is done: repaired GPUs (or a spare) come back, or released GPUs free up. */
+void fleet_hold_done(dcsim_model *m, uint32_t hold);
+/* Take a hold record (grows the pool); UINT32_MAX when out of memory. */
+uint32_t hold_take(dcsim_model *m, uint8_t kind, uint32_t site, uint32_t rack, uint32_t gpus);
+
+/* fabric.c: the interconnect's effect on a training job's step. */
+/* Ring all-reduce time of S bytes over n participants at B bytes/s each: 2 (n-1)/n S / B. */
+double fabric_allreduce_s(double n, double bytes, double bw);
+/* Bandwidth per GPU a job of n GPUs sees: the scale-out bandwidth, divided by the
+ * oversubscription when it spans more than one pod. */
+double fabric_job_bw(const dcsim_fabric *f, uint32_t n_gpus);
+/* Step time and efficiency (compute / step) of job j on n GPUs of peak_flops each. */
+double fabric_step_efficiency(const dcsim_fabric *f, const dcsim_job *j, uint32_t n_gpus,
+                              double peak_flops, double *step_s);
+
+/* workload.c: jobs, inference, the scheduler and stuck GPUs. */
+bool workload_create(dcsim_model *m);
+void workload_destroy(dcsim_model *m);
+void workload_begin(dcsim_model *m);
+/* Something changed the GPUs available (racks lit or dark, failures, repairs, releases):
+ * settle progress, re-allocate by the scheduler's policy, re-forecast job events. */
+void workload_update(dcsim_model *m);
+/* A failure hit `gpus` GPUs at site (interrupting: a software fault takes none down but
+ * still interrupts): the jobs running there may lose work. */
+void workload_failure(dcsim_model *m, uint32_t site, uint32_t gpus, bool hardware);
+void workload_job_event(dcsim_model *m, uint32_t job);
+void workload_tick(dcsim_model *m);
+/* GPUs of released holds come back (called by fleet_hold_done). */
+void workload_release_done(dcsim_model *m, uint32_t site, uint32_t gpus, bool stuck);
+
+/* Read-outs for the recorder. */
+typedef struct dcsim_job_report {
+    const char *state;
+    int64_t started, finished;       /* seconds from the start, -1 when not yet */
+    double flop_done;
+    uint32_t gpus_now;
+    double gpu_hours, lost_gpu_hours;
+    uint32_t failures;
+    double goodput;                  /* useful running time / wall time since start */
+    int64_t checkpoint_interval_s;
+    double step_efficiency;
+} dcsim_job_report;
+double workload_flop_done(const dcsim_model *m);
+double workload_goodput(const dcsim_model *m);
+void workload_job_row(const dcsim_model *m, uint32_t job, dcsim_job_report *r);
+
 /* supply.c */
 void supply_begin(dcsim_model *m);
 void supply_building_ready(dcsim_model *m, uint32_t building);
@@ -207,8 +316,12 @@ void gate_offer(dcsim_model *m, uint32_t rack);
 void gate_balance(dcsim_model *m, uint32_t site);
 void gate_balance_all(dcsim_model *m);
 double gate_metric(const dcsim_model *m, dcsim_metric metric);
-/* Facility demand of a site at power cap `cap`. */
+/* Facility demand of a site at power cap `cap`, at the site's utilization now. */
 double gate_demand(const dcsim_model *m, uint32_t site, double cap);
+/* IT power a site's lit racks draw now (utilization, power cap). */
+double gate_it_w(const dcsim_model *m, uint32_t site);
+/* IT power of one rack of model rm at utilization u: idle + (peak - idle) f(u). */
+double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, double u);
 
 /* model.c */
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
@@ -223,8 +336,9 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
 void model_destroy(dcsim_model *m);
 /* Schedule the first events (activities with nothing to wait for, first deliveries). */
 void model_begin(dcsim_model *m);
-/* Handle one event. */
+/* Handle one event, then re-allocate GPUs if anything changed them. */
 void model_handle(dcsim_model *m, const dcsim_event *ev);
+void model_dispatch(dcsim_model *m, const dcsim_event *ev);
 
 /* rack queues and stacks */
 bool rack_queue_init(rack_queue *q, uint32_t cap);

@@ -76,7 +76,7 @@ double weather_ambient_c(const dcsim_weather *w, int64_t unix_s)
         DCSIM_ASSERT(w->trace_c != NULL && w->n_trace > 0);   /* the loader requires one */
         return w->trace_c[(uint64_t)hour_of_year(unix_s) % w->n_trace];
     }
-    DCSIM_ASSERT(!"unknown weather kind");
+    DCSIM_ASSERT(0 && "unknown weather kind");
     return NAN;
 }
 

@@ -33,6 +33,16 @@ enum {
     COL_UNITS_DOWN,
     COL_AMBIENT_C,
     COL_THROUGHPUT,
+    COL_GPUS_UP,
+    COL_GPUS_FAILED,
+    COL_GPUS_IN_REPAIR,
+    COL_GPUS_IDLE,
+    COL_GPUS_STUCK,
+    COL_UTILIZATION,
+    COL_TRAIN_PFLOP_DONE,
+    COL_TRAIN_GOODPUT,
+    COL_INFERENCE_SERVED,
+    COL_INFERENCE_UNSERVED,
     COL_FIXED
 };
 
@@ -40,7 +50,9 @@ static const char *const fixed_cols[COL_FIXED] = {
     "supply_mw", "facility_mw", "it_mw", "pue", "racks_delivered", "racks_installed",
     "racks_commissioning", "racks_energized", "racks_stranded", "gpus_energized",
     "buildings_ready", "throttle", "shed_racks", "battery_soc_mwh", "battery_mw",
-    "curtailed_mw", "units_down", "ambient_c", "throughput",
+    "curtailed_mw", "units_down", "ambient_c", "throughput", "gpus_up", "gpus_failed",
+    "gpus_in_repair", "gpus_idle", "gpus_stuck", "utilization", "train_pflop_done",
+    "train_goodput", "inference_served_gpus", "inference_unserved_gpus",
 };
 
 /* Decimals written per column: MW and MWh to the watt(-hour), counts whole, ratios to 1e-4. */
@@ -50,7 +62,13 @@ static int col_decimals(uint32_t c)
     case COL_PUE:
     case COL_THROTTLE:
     case COL_THROUGHPUT:
+    case COL_UTILIZATION:
+    case COL_TRAIN_GOODPUT:
         return 4;
+    case COL_TRAIN_PFLOP_DONE:
+    case COL_INFERENCE_SERVED:
+    case COL_INFERENCE_UNSERVED:
+        return 3;
     case COL_AMBIENT_C:
         return 2;
     case COL_SUPPLY_MW:
@@ -123,7 +141,7 @@ static totals sum_sites(const dcsim_model *m)
         t.supply_w += st->supply_w;
         t.facility_w += st->facility_w;
         t.it_w += st->it_w;
-        t.capped_it_w += st->it_w * st->cap;
+        t.capped_it_w += gate_it_w(m, s);    /* drawn now: utilization and cap */
         t.perf_it_w += st->it_w * dcsim_table_eval(&m->perf, st->cap);
         t.battery_w += st->battery_w;
         t.stranded += st->n_stranded;
@@ -184,7 +202,10 @@ void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t)
     row[COL_GPUS_ENERGIZED] = (double)m->gpus_energized;
     row[COL_BUILDINGS_READY] = ready;
     /* The share of lit GPU power cut by throttling (0 = none), IT-weighted over sites. */
-    row[COL_THROTTLE] = tot.it_w > 0 ? 1.0 - tot.capped_it_w / tot.it_w : 0.0;
+    double cap_w = 0;
+    for (uint32_t s = 0; s < sc->n_sites; s++)
+        cap_w += m->site[s].it_w * m->site[s].cap;
+    row[COL_THROTTLE] = tot.it_w > 0 ? 1.0 - cap_w / tot.it_w : 0.0;
     row[COL_SHED_RACKS] = tot.shed;
     row[COL_BATTERY_SOC_MWH] = tot.soc_j / 3.6e9;
     row[COL_BATTERY_MW] = tot.battery_w / 1e6;
@@ -192,6 +213,24 @@ void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t)
     row[COL_UNITS_DOWN] = m->units_down;
     row[COL_AMBIENT_C] = ambient;
     row[COL_THROUGHPUT] = tot.it_w > 0 ? tot.perf_it_w / tot.it_w : 1.0;
+    double lit = 0, down = 0, busy = 0, held = 0, stuck = 0;
+    for (uint32_t s = 0; s < sc->n_sites; s++) {
+        lit += (double)m->site[s].gpus_lit;
+        down += (double)m->site[s].gpus_down;
+        busy += (double)m->site[s].gpus_busy;
+        held += (double)m->site[s].gpus_held;
+        stuck += (double)m->site[s].gpus_stuck;
+    }
+    row[COL_GPUS_UP] = lit - down;
+    row[COL_GPUS_FAILED] = (double)m->gpus_failed_total;
+    row[COL_GPUS_IN_REPAIR] = down;
+    row[COL_GPUS_IDLE] = fmax(0, lit - down - busy - held);
+    row[COL_GPUS_STUCK] = stuck;
+    row[COL_UTILIZATION] = lit - down > 0 ? busy / (lit - down) : 0;
+    row[COL_TRAIN_PFLOP_DONE] = workload_flop_done(m) / 1e15;
+    row[COL_TRAIN_GOODPUT] = workload_goodput(m);
+    row[COL_INFERENCE_SERVED] = m->inference_busy;
+    row[COL_INFERENCE_UNSERVED] = fmax(0, m->inference_want - m->inference_busy);
     for (uint32_t s = 0; s < sc->n_sources; s++)
         row[COL_FIXED + s] = (sc->sources[s].type == DCSIM_SOURCE_STORAGE
                                   ? m->batt_w[s] : power_source_w(m, s)) / 1e6;
@@ -374,6 +413,19 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
     metric_row(w, "battery_discharged_mwh", m->battery_out_j / 3.6e9, 3, "MWh");
     metric_row(w, "generation_availability",
                m->unit_online_s > 0 ? m->unit_up_s / m->unit_online_s : NAN, 6, "fraction");
+    metric_row(w, "gpu_availability",
+               m->gpu_lit_s > 0 ? 1.0 - m->gpu_down_s / m->gpu_lit_s : NAN, 6, "fraction");
+    metric_row(w, "gpu_hours_energized", m->gpu_lit_s / 3600.0, 1, "GPU-hours");
+    metric_row(w, "gpu_hours_busy", m->gpu_busy_s / 3600.0, 1, "GPU-hours");
+    metric_row(w, "gpu_hours_idle", m->gpu_idle_s / 3600.0, 1, "GPU-hours");
+    metric_row(w, "gpus_failed", (double)m->gpus_failed_total, 0, "GPUs");
+    metric_row(w, "job_interruptions", (double)m->interruptions, 0, "interruptions");
+    metric_row(w, "stuck_gpu_hours", m->gpu_stuck_s / 3600.0, 3, "GPU-hours");
+    metric_row(w, "inference_served_gpu_hours", m->inference_served_s / 3600.0, 1, "GPU-hours");
+    metric_row(w, "inference_unserved_gpu_hours", m->inference_unserved_s / 3600.0, 1,
+               "GPU-hours");
+    metric_row(w, "train_pflop_done", workload_flop_done(m) / 1e15, 3, "PFLOP");
+    metric_row(w, "train_goodput", workload_goodput(m), 6, "fraction");
     metric_row(w, "gpus_planned", (double)sc->n_gpus, 0, "GPUs");
     metric_row(w, "gpus_energized", (double)m->gpus_energized, 0, "GPUs");
     metric_row(w, "milestones", sc->n_milestones, 0, "milestones");
@@ -420,6 +472,48 @@ static dcsim_status write_meta(const dcsim_recorder *rec, uint64_t replication,
     return dcsim_csvw_close(w, d);
 }
 
+static dcsim_status write_jobs(const dcsim_recorder *rec, const dcsim_model *m,
+                               const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = rec->sc;
+    dcsim_csvw *w = open_in(dir, "jobs.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const head[] = {
+        "job", "state", "start", "finish", "gpus", "flop_total", "flop_done", "progress",
+        "gpu_hours", "goodput", "failures", "lost_gpu_hours", "checkpoint_interval_s",
+        "step_efficiency"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        dcsim_csvw_str(w, head[i]);
+    dcsim_csvw_endrow(w);
+    for (uint32_t i = 0; i < sc->n_jobs; i++) {
+        dcsim_job_report r;
+        workload_job_row(m, i, &r);
+        dcsim_csvw_str(w, sc->jobs[i].name);
+        dcsim_csvw_str(w, r.state);
+        if (r.started >= 0)
+            date_field(w, sc, r.started);
+        else
+            dcsim_csvw_empty(w);
+        if (r.finished >= 0)
+            date_field(w, sc, r.finished);
+        else
+            dcsim_csvw_empty(w);
+        dcsim_csvw_i64(w, sc->jobs[i].gpus);
+        dcsim_csvw_f64(w, sc->jobs[i].total_flop, 0);
+        dcsim_csvw_f64(w, r.flop_done, 0);
+        dcsim_csvw_f64(w, r.flop_done / sc->jobs[i].total_flop, 6);
+        dcsim_csvw_f64(w, r.gpu_hours, 1);
+        dcsim_csvw_f64(w, r.goodput, 6);
+        dcsim_csvw_i64(w, r.failures);
+        dcsim_csvw_f64(w, r.lost_gpu_hours, 1);
+        dcsim_csvw_i64(w, r.checkpoint_interval_s);
+        dcsim_csvw_f64(w, r.step_efficiency, 6);
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
 dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *m,
                                   const dcsim_eventlog *log, uint64_t events_handled,
                                   uint64_t replication, const char *dir,
@@ -434,5 +528,7 @@ dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *
         st = write_summary(rec, m, events_handled, dir, d);
     if (!st)
         st = write_meta(rec, replication, dir, command_line, d);
+    if (!st)
+        st = write_jobs(rec, m, dir, d);
     return st;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcsim/hourly.h"
 #include "dcsim/units.h"
 #include "scenario/load.h"
 
@@ -235,8 +236,43 @@ dcsim_status scn_ref_in(scn_ctx *c, const dcsim_ynode *n, const char *path,
 
 void scn_file_path(const scn_ctx *c, const char *rel, char *buf, size_t n)
 {
-    if (rel[0] == '/' || !c->dir[0])
-        snprintf(buf, n, "%s", rel);
-    else
-        snprintf(buf, n, "%s/%s", c->dir, rel);
+    int w = rel[0] == '/' || !c->dir[0] ? snprintf(buf, n, "%s", rel)
+                                        : snprintf(buf, n, "%s/%s", c->dir, rel);
+    if (w < 0 || (size_t)w >= n)
+        buf[0] = '\0';     /* too long a path: opening "" fails with a clear message */
 }
+
+/* An hourly series from a CSV file named in the scenario; values copied into the arena. */
+dcsim_status scn_hourly(scn_ctx *c, const dcsim_ynode *map, const char *file_key,
+                       const char *col_key, const char *default_col, const char *path,
+                       double lo, double hi, double **out, uint32_t *n)
+{
+    const dcsim_ynode *fn = dcsim_ynode_get(map, file_key), *cn = dcsim_ynode_get(map, col_key);
+    char sub[SCN_PATH], file[4096];
+    scn_join(sub, sizeof sub, path, file_key);
+    TRY(scn_need_scalar(c, fn, sub));
+    const char *col = default_col;
+    if (cn) {
+        TRY(scn_need_scalar(c, cn, scn_join(sub, sizeof sub, path, col_key)));
+        col = cn->scalar;
+    }
+    scn_file_path(c, fn->scalar, file, sizeof file);
+    double *v = NULL;
+    dcsim_status st = dcsim_hourly_read(file, col, lo, hi, &v, n, c->d);
+    if (st) {
+        /* The CSV's own message names the file, row and column; say who asked for it. */
+        if (st == DCSIM_EIO) {
+            char msg[sizeof c->d->msg];
+            snprintf(msg, sizeof msg, "%s", c->d->msg);
+            return scn_fail(c, fn, scn_join(sub, sizeof sub, path, file_key), "%s: %s", file,
+                            msg);
+        }
+        return st;
+    }
+    *out = scn_alloc(&c->sc->arena, (size_t)*n * sizeof **out);
+    if (*out)
+        memcpy(*out, v, (size_t)*n * sizeof **out);
+    free(v);
+    return *out ? DCSIM_OK : OOM(c);
+}
+

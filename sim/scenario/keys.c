@@ -21,8 +21,9 @@
 
 const char *const scn_keys_top[] = {"dcsim", "name", "description", "start", "horizon",
                                     "end", "sample", "seed", "reserve", "sites", "weather",
-                                    "power", "equipment", "buildings", "racks",
-                                    "deliveries", "shortage", "milestones", NULL};
+                                    "power", "equipment", "buildings", "gpus", "racks",
+                                    "deliveries", "shortage", "failures", "fabric", "jobs",
+                                    "inference", "scheduler", "milestones", NULL};
 const char *const scn_keys_power[] = {"sources", NULL};
 const char *const scn_keys_site[] = {"weather", "priority", NULL};
 const char *const scn_keys_weather[] = {"model", "mean_c", "seasonal_amplitude_c",
@@ -41,7 +42,24 @@ const char *const scn_keys_curtailment[] = {"probability_per_day", "season", "ho
 const char *const scn_keys_building[] = {"site", "start", "after", "duration",
                                          "it_capacity", "rack_positions", "pue", "overhead",
                                          "install_per_day", NULL};
-const char *const scn_keys_rack[] = {"gpu", "gpus", "peak", "idle", NULL};
+const char *const scn_keys_rack[] = {"gpu", "gpus", "gpus_per_node", "peak", "idle",
+                                     "power_curve", NULL};
+const char *const scn_keys_gpu[] = {"peak_flops", "tdp", NULL};
+const char *const scn_keys_failures[] = {"mode", "causes", "spares", NULL};
+const char *const scn_keys_cause[] = {"mtbf", "takes", "repair", NULL};
+const char *const scn_keys_spares[] = {"nodes", "swap_time", NULL};
+const char *const scn_keys_fabric[] = {"domain_gpus", "domain_bandwidth",
+                                       "scaleout_bandwidth", "pod_gpus", "oversubscription",
+                                       "overlap", "switch", NULL};
+const char *const scn_keys_switch[] = {"racks", "mtbf", "repair", NULL};
+const char *const scn_keys_job[] = {"flop", "gpus", "min_gpus", "start", "start_when", "mfu",
+                                    "params", "tokens_per_step", "tp", "pp", "checkpoint",
+                                    "restart", "priority", "site", NULL};
+const char *const scn_keys_checkpoint[] = {"interval", "write", NULL};
+const char *const scn_keys_inference[] = {"start", "gpus", "annual_growth", "max_gpus",
+                                          "trace", "column", "priority", NULL};
+const char *const scn_keys_scheduler[] = {"policy", "release_delay", "stuck_probability",
+                                          "stuck_time", NULL};
 const char *const scn_keys_shortage[] = {"policy", "then", "min_cap", "performance",
                                          "classes", NULL};
 const char *const scn_keys_delivery[] = {"rack", "building", "buildings", "allocation",
@@ -65,6 +83,16 @@ const scn_key_set scn_key_sets[] = {
     {"scn_keys_shortage", "shortage", scn_keys_shortage},
     {"scn_keys_delivery", "deliveries.<name>", scn_keys_delivery},
     {"scn_keys_milestone", "milestones.<name>", scn_keys_milestone},
+    {"scn_keys_gpu", "gpus.<name>", scn_keys_gpu},
+    {"scn_keys_failures", "failures", scn_keys_failures},
+    {"scn_keys_cause", "failures.causes.<name>", scn_keys_cause},
+    {"scn_keys_spares", "failures.spares", scn_keys_spares},
+    {"scn_keys_fabric", "fabric", scn_keys_fabric},
+    {"scn_keys_switch", "fabric.switch", scn_keys_switch},
+    {"scn_keys_job", "jobs.<name>", scn_keys_job},
+    {"scn_keys_checkpoint", "jobs.<name>.checkpoint", scn_keys_checkpoint},
+    {"scn_keys_inference", "inference", scn_keys_inference},
+    {"scn_keys_scheduler", "scheduler", scn_keys_scheduler},
     {NULL, NULL, NULL},
 };
 
@@ -84,8 +112,8 @@ const scn_key_set scn_key_sets[] = {
 static const char *const paths[] = {
     /* top level */
     "dcsim", "name", "description", "start", "horizon", "end", "sample", "seed", "reserve",
-    "sites", "weather", "power", "equipment", "buildings", "racks", "deliveries", "shortage",
-    "milestones",
+    "sites", "weather", "power", "equipment", "buildings", "gpus", "racks", "deliveries",
+    "shortage", "failures", "fabric", "jobs", "inference", "scheduler", "milestones",
     /* sites and weather */
     SITE "weather", SITE "priority",
     "weather.model", "weather.mean_c", "weather.seasonal_amplitude_c",
@@ -109,7 +137,29 @@ static const char *const paths[] = {
     BLD "site", BLD "start", BLD "after", BLD "duration", BLD "it_capacity",
     BLD "rack_positions", BLD "pue", BLD "overhead", BLD "install_per_day",
     /* racks */
-    RACK "gpu", RACK "gpus", RACK "peak", RACK "idle",
+    RACK "gpu", RACK "gpus", RACK "gpus_per_node", RACK "peak", RACK "idle",
+    RACK "power_curve",
+    /* GPU models */
+    "gpus.<name>.peak_flops", "gpus.<name>.tdp",
+    /* failures */
+    "failures.mode", "failures.causes", "failures.spares",
+    "failures.causes.<name>.mtbf", "failures.causes.<name>.takes",
+    "failures.causes.<name>.repair", "failures.spares.nodes", "failures.spares.swap_time",
+    /* fabric */
+    "fabric.domain_gpus", "fabric.domain_bandwidth", "fabric.scaleout_bandwidth",
+    "fabric.pod_gpus", "fabric.oversubscription", "fabric.overlap", "fabric.switch",
+    "fabric.switch.racks", "fabric.switch.mtbf", "fabric.switch.repair",
+    /* jobs */
+    "jobs.<name>.flop", "jobs.<name>.gpus", "jobs.<name>.min_gpus", "jobs.<name>.start",
+    "jobs.<name>.start_when", "jobs.<name>.mfu", "jobs.<name>.params",
+    "jobs.<name>.tokens_per_step", "jobs.<name>.tp", "jobs.<name>.pp",
+    "jobs.<name>.checkpoint", "jobs.<name>.restart", "jobs.<name>.priority",
+    "jobs.<name>.site", "jobs.<name>.checkpoint.interval", "jobs.<name>.checkpoint.write",
+    /* inference and the scheduler */
+    "inference.start", "inference.gpus", "inference.annual_growth", "inference.max_gpus",
+    "inference.trace", "inference.column", "inference.priority",
+    "scheduler.policy", "scheduler.release_delay", "scheduler.stuck_probability",
+    "scheduler.stuck_time",
     /* deliveries */
     DLV "rack", DLV "building", DLV "buildings", DLV "allocation", DLV "class", DLV "start",
     DLV "per_month", DLV "total", DLV "slip", DLV "commissioning",
@@ -128,10 +178,14 @@ static const char *const paths[] = {
      2 * KEYS(scn_keys_weather) + KEYS(scn_keys_equipment) + KEYS(scn_keys_source) +        \
      KEYS(scn_keys_stage) + KEYS(scn_keys_tranche) + KEYS(scn_keys_curtailment) +           \
      KEYS(scn_keys_building) + KEYS(scn_keys_rack) + KEYS(scn_keys_shortage) +              \
-     KEYS(scn_keys_delivery) + KEYS(scn_keys_milestone) + N_LEAF_ENTRIES)
+     KEYS(scn_keys_delivery) + KEYS(scn_keys_milestone) + KEYS(scn_keys_gpu) +              \
+     KEYS(scn_keys_failures) + KEYS(scn_keys_cause) + KEYS(scn_keys_spares) +               \
+     KEYS(scn_keys_fabric) + KEYS(scn_keys_switch) + KEYS(scn_keys_job) +                   \
+     KEYS(scn_keys_checkpoint) + KEYS(scn_keys_inference) + KEYS(scn_keys_scheduler) +      \
+     N_LEAF_ENTRIES)
 _Static_assert(KEYS(paths) == N_PATHS,
                "the path table and the key arrays disagree: add the path of every key");
-_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 16,
+_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 26,
                "a key set was added: count its keys in N_PATHS (and weather's second place)");
 
 const char *const *dcsim_scenario_key_paths(void)

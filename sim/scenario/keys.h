@@ -20,6 +20,16 @@ extern const char *const scn_keys_rack[];         /* racks.<name> */
 extern const char *const scn_keys_shortage[];     /* shortage */
 extern const char *const scn_keys_delivery[];     /* deliveries.<name> */
 extern const char *const scn_keys_milestone[];    /* milestones.<name> */
+extern const char *const scn_keys_gpu[];          /* gpus.<name> */
+extern const char *const scn_keys_failures[];     /* failures */
+extern const char *const scn_keys_cause[];        /* failures.causes.<name> */
+extern const char *const scn_keys_spares[];       /* failures.spares */
+extern const char *const scn_keys_fabric[];       /* fabric */
+extern const char *const scn_keys_switch[];       /* fabric.switch */
+extern const char *const scn_keys_job[];          /* jobs.<name> */
+extern const char *const scn_keys_checkpoint[];   /* jobs.<name>.checkpoint */
+extern const char *const scn_keys_inference[];    /* inference */
+extern const char *const scn_keys_scheduler[];    /* scheduler */
 
 /* Where each array applies: the path of the map it checks ("" for the top level). An array
  * used at two places (weather) appears twice. Ends with {NULL, NULL, NULL}. Every key of

@@ -95,6 +95,16 @@ dcsim_status scn_month_day(scn_ctx *c, const dcsim_ynode *n, const char *path, u
 dcsim_status scn_ref_in(scn_ctx *c, const dcsim_ynode *n, const char *path,
                         const dcsim_ynode *sec, const char *what, uint32_t *out);
 
+/* An hourly series from the CSV file named by map's `file_key` (relative to the scenario),
+ * column `col_key` (default default_col), values in [lo, hi]; copied into the arena. */
+dcsim_status scn_hourly(scn_ctx *c, const dcsim_ynode *map, const char *file_key,
+                        const char *col_key, const char *default_col, const char *path,
+                        double lo, double hi, double **out, uint32_t *n);
+
+/* A condition "METRIC >= NUMBER" (milestones, job start). */
+dcsim_status scn_condition(scn_ctx *c, const dcsim_ynode *n, const char *path,
+                           dcsim_metric *metric, double *threshold);
+
 /* Resolve a file path given in the scenario: relative to the scenario file's folder. */
 void scn_file_path(const scn_ctx *c, const char *rel, char *buf, size_t n);
 
@@ -108,6 +118,13 @@ dcsim_status scn_load_shortage(scn_ctx *c, const dcsim_ynode *root);
 dcsim_status scn_load_deliveries(scn_ctx *c, const dcsim_ynode *ds, const dcsim_ynode *rs,
                                  const dcsim_ynode *bs);
 dcsim_status scn_load_milestones(scn_ctx *c, const dcsim_ynode *ms);
+/* operations (scn_ops.c) */
+dcsim_status scn_load_gpus(scn_ctx *c, const dcsim_ynode *gs);
+dcsim_status scn_load_failures(scn_ctx *c, const dcsim_ynode *root);
+dcsim_status scn_load_fabric(scn_ctx *c, const dcsim_ynode *root);
+dcsim_status scn_load_jobs(scn_ctx *c, const dcsim_ynode *js);
+dcsim_status scn_load_inference(scn_ctx *c, const dcsim_ynode *root);
+dcsim_status scn_load_scheduler(scn_ctx *c, const dcsim_ynode *root);
 /* A `site:` key of a source or building: the site's index (0 when the site is implicit). */
 dcsim_status scn_site_of(scn_ctx *c, const dcsim_ynode *body, const char *path,
                          uint32_t *out);

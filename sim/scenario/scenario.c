@@ -106,7 +106,8 @@ static dcsim_status load_top(scn_ctx *c, const dcsim_ynode *root)
 /* Size every array from the document before filling, so the scenario is allocated once. */
 static dcsim_status allocate(scn_ctx *c, const dcsim_ynode *sources, const dcsim_ynode *eq,
                              const dcsim_ynode *bs, const dcsim_ynode *rs,
-                             const dcsim_ynode *ds, const dcsim_ynode *ms)
+                             const dcsim_ynode *ds, const dcsim_ynode *ms,
+                             const dcsim_ynode *gs, const dcsim_ynode *js)
 {
     dcsim_scenario *sc = c->sc;
     size_t n_stages = 0, n_tranches = 0;
@@ -138,6 +139,12 @@ static dcsim_status allocate(scn_ctx *c, const dcsim_ynode *sources, const dcsim
     sc->n_rack_models = (uint32_t)scn_len(rs);
     sc->n_deliveries = (uint32_t)scn_len(ds);
     sc->n_milestones = (uint32_t)scn_len(ms);
+    sc->n_gpu_models = (uint32_t)scn_len(gs);
+    sc->n_jobs = (uint32_t)scn_len(js);
+    sc->gpu_models = scn_alloc(&sc->arena, (sc->n_gpu_models + 1) * sizeof *sc->gpu_models);
+    sc->jobs = scn_alloc(&sc->arena, (sc->n_jobs + 1) * sizeof *sc->jobs);
+    if (!sc->gpu_models || !sc->jobs)
+        return OOM(c);
     sc->n_activities = (uint32_t)n_act;
     sc->activities = scn_alloc(&sc->arena, (n_act + 1) * sizeof *sc->activities);
     sc->stages = scn_alloc(&sc->arena, (n_stages + 1) * sizeof *sc->stages);
@@ -162,7 +169,7 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
 {
     dcsim_scenario *sc = c->sc;
     TRY(load_top(c, root));
-    const dcsim_ynode *power, *sources = NULL, *eq, *bs, *rs, *ds, *ms;
+    const dcsim_ynode *power, *sources = NULL, *eq, *bs, *rs, *ds, *ms, *gs, *js;
     TRY(scn_section(c, root, "power", "power", &power));
     if (power) {
         TRY(scn_check_keys(c, power, "power", scn_keys_power));
@@ -173,15 +180,24 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
     TRY(scn_section(c, root, "racks", "racks", &rs));
     TRY(scn_section(c, root, "deliveries", "deliveries", &ds));
     TRY(scn_section(c, root, "milestones", "milestones", &ms));
-    TRY(allocate(c, sources, eq, bs, rs, ds, ms));
+    TRY(scn_section(c, root, "gpus", "gpus", &gs));
+    TRY(scn_section(c, root, "jobs", "jobs", &js));
+    TRY(allocate(c, sources, eq, bs, rs, ds, ms, gs, js));
     TRY(scn_load_sites(c, root));
     TRY(scn_load_power(c, sources));
     TRY(scn_load_buildings(c, bs, sc->n_stages + sc->n_sources));
     TRY(scn_load_equipment(c, eq, sc->n_stages + sc->n_sources + sc->n_buildings));
+    TRY(scn_load_gpus(c, gs));
     TRY(scn_load_racks(c, rs));
     TRY(scn_load_shortage(c, root));
     TRY(scn_load_deliveries(c, ds, rs, bs));
     TRY(scn_load_milestones(c, ms));
+    TRY(scn_load_failures(c, root));
+    TRY(scn_load_fabric(c, root));
+    TRY(scn_load_jobs(c, js));
+    TRY(scn_load_inference(c, root));
+    TRY(scn_load_scheduler(c, root));
+    sc->workload = sc->n_jobs > 0 || sc->inference.enabled;
     TRY(scn_check_unique(c));
     return scn_resolve(c);
 }

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dcsim/hourly.h"
 #include "scenario/keys.h"
 #include "scenario/load.h"
 
@@ -16,40 +15,6 @@ static void weather_default(dcsim_weather *w)
     memset(w, 0, sizeof *w);
     w->kind = DCSIM_WEATHER_FIXED;
     w->mean_c = 20.0;
-}
-
-/* An hourly series from a CSV file named in the scenario; values copied into the arena. */
-static dcsim_status trace(scn_ctx *c, const dcsim_ynode *map, const char *file_key,
-                          const char *col_key, const char *default_col, const char *path,
-                          double lo, double hi, double **out, uint32_t *n)
-{
-    const dcsim_ynode *fn = dcsim_ynode_get(map, file_key), *cn = dcsim_ynode_get(map, col_key);
-    char sub[SCN_PATH], file[4096];
-    scn_join(sub, sizeof sub, path, file_key);
-    TRY(scn_need_scalar(c, fn, sub));
-    const char *col = default_col;
-    if (cn) {
-        TRY(scn_need_scalar(c, cn, scn_join(sub, sizeof sub, path, col_key)));
-        col = cn->scalar;
-    }
-    scn_file_path(c, fn->scalar, file, sizeof file);
-    double *v = NULL;
-    dcsim_status st = dcsim_hourly_read(file, col, lo, hi, &v, n, c->d);
-    if (st) {
-        /* The CSV's own message names the file, row and column; say who asked for it. */
-        if (st == DCSIM_EIO) {
-            char msg[sizeof c->d->msg];
-            snprintf(msg, sizeof msg, "%s", c->d->msg);
-            return scn_fail(c, fn, scn_join(sub, sizeof sub, path, file_key), "%s: %s", file,
-                            msg);
-        }
-        return st;
-    }
-    *out = scn_alloc(&c->sc->arena, (size_t)*n * sizeof **out);
-    if (*out)
-        memcpy(*out, v, (size_t)*n * sizeof **out);
-    free(v);
-    return *out ? DCSIM_OK : OOM(c);
 }
 
 static dcsim_status load_weather(scn_ctx *c, const dcsim_ynode *n, const char *path,
@@ -81,7 +46,7 @@ static dcsim_status load_weather(scn_ctx *c, const dcsim_ynode *n, const char *p
         w->kind = DCSIM_WEATHER_TRACE;
         if (!dcsim_ynode_get(n, "trace"))
             return scn_fail(c, n, path, "missing required key 'trace' (an hourly CSV file)");
-        TRY(trace(c, n, "trace", "column", "ambient_c", path, -80, 70, &w->trace_c,
+        TRY(scn_hourly(c, n, "trace", "column", "ambient_c", path, -80, 70, &w->trace_c,
                   &w->n_trace));
     } else {
         return scn_fail(c, m, scn_join(sub, sizeof sub, path, "model"),

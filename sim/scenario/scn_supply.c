@@ -10,6 +10,34 @@
 #include "scenario/keys.h"
 #include "scenario/load.h"
 
+/* How rack power follows utilization: a name or a table of [utilization, share]. */
+static dcsim_status power_curve(scn_ctx *c, const dcsim_ynode *body, const char *path,
+                                dcsim_rack_model *m)
+{
+    static const char *const names[] = {"linear", "square", "cubic", "sqrt"};
+    const dcsim_ynode *n = dcsim_ynode_get(body, "power_curve");
+    char sub[SCN_PATH];
+    m->curve = DCSIM_CURVE_LINEAR;
+    if (!n)
+        return DCSIM_OK;
+    scn_join(sub, sizeof sub, path, "power_curve");
+    if (n->kind == DCSIM_Y_SEQ) {
+        TRY(scn_pairs(c, n, sub, 0, 1, &m->curve_u, &m->curve_f, &m->n_curve));
+        if (m->curve_u[0] < 0 || m->curve_u[m->n_curve - 1] > 1)
+            return scn_fail(c, n, sub, "utilizations are fractions from 0 to 1");
+        m->curve = DCSIM_CURVE_TABLE;
+        return DCSIM_OK;
+    }
+    TRY(scn_need_scalar(c, n, sub));
+    for (int k = 0; k < 4; k++)
+        if (strcmp(n->scalar, names[k]) == 0) {
+            m->curve = (dcsim_curve)k;
+            return DCSIM_OK;
+        }
+    return scn_fail(c, n, sub, "unknown power curve '%s' (use linear, square, cubic, sqrt, or "
+                               "a table [[0, 0], [0.5, 0.7], [1, 1]])", n->scalar);
+}
+
 dcsim_status scn_load_racks(scn_ctx *c, const dcsim_ynode *rs)
 {
     dcsim_scenario *sc = c->sc;
@@ -23,11 +51,28 @@ dcsim_status scn_load_racks(scn_ctx *c, const dcsim_ynode *rs)
         m->name = scn_strdup(&sc->arena, key->scalar);
         if (!m->name)
             return OOM(c);
+        m->gpu_model = UINT32_MAX;
         if ((n = dcsim_ynode_get(body, "gpu"))) {
             char sub[SCN_PATH];
-            TRY(scn_string(c, n, scn_join(sub, sizeof sub, path, "gpu"), &m->gpu));
+            scn_join(sub, sizeof sub, path, "gpu");
+            TRY(scn_string(c, n, sub, &m->gpu));
+            /* With a gpus: section the name must be one of its models. */
+            for (uint32_t g = 0; g < sc->n_gpu_models; g++)
+                if (strcmp(sc->gpu_models[g].name, m->gpu) == 0)
+                    m->gpu_model = g;
+            if (sc->n_gpu_models && m->gpu_model == UINT32_MAX)
+                return scn_fail(c, n, sub, "no GPU model '%s' under gpus:", m->gpu);
+        } else if (sc->n_gpu_models == 1) {
+            m->gpu_model = 0;
         }
         TRY(scn_get_count(c, body, "gpus", path, true, 0, 100000, &m->gpus));
+        m->gpus_per_node = m->gpus >= 4 ? 4 : (m->gpus ? m->gpus : 1);
+        TRY(scn_get_count(c, body, "gpus_per_node", path, false, 1, 100000, &m->gpus_per_node));
+        if (m->gpus && m->gpus % m->gpus_per_node)
+            return scn_fail(c, dcsim_ynode_get(body, "gpus_per_node") ? dcsim_ynode_get(body, "gpus_per_node") : body,
+                            path, "%u GPUs do not divide into nodes of %u", m->gpus,
+                            m->gpus_per_node);
+        TRY(power_curve(c, body, path, m));
         TRY(scn_get_power(c, body, "peak", path, true, &m->peak_w));
         n = dcsim_ynode_get(body, "peak");
         if (m->peak_w <= 0)
@@ -297,8 +342,8 @@ const char *dcsim_metric_name(dcsim_metric m)
     return (unsigned)m < DCSIM_METRIC_COUNT ? metric_names[m] : "?";
 }
 
-static dcsim_status parse_condition(scn_ctx *c, const dcsim_ynode *n, const char *path,
-                                    dcsim_milestone *m)
+dcsim_status scn_condition(scn_ctx *c, const dcsim_ynode *n, const char *path,
+                           dcsim_metric *metric_out, double *threshold)
 {
     TRY(scn_need_scalar(c, n, path));
     const char *s = n->scalar;
@@ -336,13 +381,12 @@ static dcsim_status parse_condition(scn_ctx *c, const dcsim_ynode *n, const char
     while (*s == ' ')
         s++;
     char why[256];
-    if (!dcsim_parse_number(s, &m->threshold, why, sizeof why))
+    if (!dcsim_parse_number(s, threshold, why, sizeof why))
         return scn_fail(c, n, path, "threshold: %s", why);
-    if (m->threshold < 0)
+    if (*threshold < 0)
         return scn_fail(c, n, path, "the threshold may not be negative");
-    m->metric = (dcsim_metric)mi;
-    m->condition = scn_strdup(&c->sc->arena, n->scalar);
-    return m->condition ? DCSIM_OK : OOM(c);
+    *metric_out = (dcsim_metric)mi;
+    return DCSIM_OK;
 }
 
 dcsim_status scn_load_milestones(scn_ctx *c, const dcsim_ynode *ms)
@@ -360,7 +404,10 @@ dcsim_status scn_load_milestones(scn_ctx *c, const dcsim_ynode *ms)
             return OOM(c);
         TRY(scn_get_when(c, body, "planned", path, true, &m->planned_s));
         TRY(scn_required(c, body, "when", path, &n));
-        TRY(parse_condition(c, n, scn_join(sub, sizeof sub, path, "when"), m));
+        TRY(scn_condition(c, n, scn_join(sub, sizeof sub, path, "when"), &m->metric,
+                          &m->threshold));
+        if (!(m->condition = scn_strdup(&sc->arena, n->scalar)))
+            return OOM(c);
     }
     return DCSIM_OK;
 }

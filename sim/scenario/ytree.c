@@ -285,7 +285,7 @@ static dcsim_status node_from_event(builder *b, const yaml_event_t *ev, int pare
         break;
     default:
         /* libyaml's grammar only puts the four events above where a node belongs. */
-        DCSIM_ASSERT(!"libyaml gave a non-node event in node position");
+        DCSIM_ASSERT(0 && "libyaml gave a non-node event in node position");
         return DCSIM_ERUNTIME;
     }
     /* An anchor is only useful to an alias, so refuse it where it is written, with the

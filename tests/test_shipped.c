@@ -100,11 +100,46 @@ static void what_ifs_move_later(void **state)
     free(base);
 }
 
+/* The frontier job's GPU-hours in jobs.csv after a run with one override (NULL: none). It
+ * holds the same GPUs throughout, so more GPU-hours is a later finish. */
+static double frontier_finish(const char *set)
+{
+    char *dir = tu_mkdtemp();
+    const char *sets[] = {set};
+    tu_run_scenario("scenarios/stargate-abilene.yaml", sets, set ? 1 : 0, dir);
+    dcsim_csv_table *jobs = tu_read_csv(dir, "jobs.csv");
+    size_t r = tu_find_row(jobs, "job", "frontier-pretrain");
+    assert_true(r > 0);
+    assert_string_equal(tu_field(jobs, r, "state"), "done");
+    double gpu_hours = tu_num(jobs, r, "gpu_hours");
+    dcsim_csv_free(jobs);
+    tu_rm_tree(dir);
+    free(dir);
+    return gpu_hours;
+}
+
+/* The README's claims: a lower per-GPU MTBF, a longer checkpoint write and a more
+ * oversubscribed fabric each make the frontier run take longer. */
+static void frontier_job_moves_later(void **state)
+{
+    (void)state;
+    double base = frontier_finish(NULL);
+    static const char *const worse[] = {"failures.causes.gpu.mtbf=20000h",
+                                        "jobs.frontier-pretrain.checkpoint.write=10min",
+                                        "fabric.oversubscription=7"};
+    for (size_t i = 0; i < sizeof worse / sizeof *worse; i++) {
+        double w = frontier_finish(worse[i]);
+        if (!(w > base))
+            fail_msg("--set %s: %.0f GPU-hours, not more than the base %.0f", worse[i], w, base);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(all_scenarios_run),
         cmocka_unit_test(what_ifs_move_later),
+        cmocka_unit_test(frontier_job_moves_later),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

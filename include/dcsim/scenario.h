@@ -361,6 +361,7 @@ typedef struct dcsim_scenario {
     int64_t sample_s;
     uint64_t seed;
     double reserve;          /* reserve margin: the gate keeps demand <= supply * (1 - reserve) */
+    bool energize_at_load;   /* light racks against demand at today's load, not at peak */
 
     dcsim_activity *activities;  uint32_t n_activities;
     dcsim_stage *stages;         uint32_t n_stages;

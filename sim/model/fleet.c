@@ -17,7 +17,14 @@
  * fails behind a down switch goes to repair but leaves gpus_down alone (the rack already
  * counts whole) and interrupts nothing (its GPUs run no job); when the switch comes back the
  * rack's share falls from gpus(r) to rack_down[r]. Each term is at most gpus(r), so
- * gpus_down <= gpus_lit and no update underflows. Aggregate mode: see group_update. */
+ * gpus_down <= gpus_lit and no update underflows. Switch cuts count in gpus_failed_total.
+ *
+ * Aggregate mode ties failed GPUs to groups (building x rack model), not racks: per group,
+ * GPUs in repair from lit racks and from racks since shed (expected values, rounded at
+ * random), and gpus_down shows min(lit, failed + the running share of what switches cut).
+ * It agrees with the discrete mode in steady state (tests/test_fleet.c). What it cannot see:
+ * the racks a shortage sheds (the newest lit) hold fewer failed GPUs than the average, so
+ * under heavy shedding it reads availability high by about down share x shed share. */
 #include "model/model.h"
 
 #include <math.h>
@@ -178,14 +185,14 @@ static void free_streams(gsl_rng **r, uint32_t n)
     free(r);
 }
 
-static gsl_rng *named_stream(const dcsim_model *m, const char *fmt_kind, const char *name,
+static gsl_rng *named_stream(const dcsim_model *m, const char *kind, const char *name,
                              uint32_t k)
 {
     char full[256];
     if (name)
-        snprintf(full, sizeof full, "%s/%s/%u", fmt_kind, name, k);
+        snprintf(full, sizeof full, "%s/%s/%u", kind, name, k);
     else
-        snprintf(full, sizeof full, "%s/%u", fmt_kind, k);
+        snprintf(full, sizeof full, "%s/%u", kind, k);
     return dcsim_stream_alloc(m->sc->seed, m->replication, full);
 }
 
@@ -371,7 +378,8 @@ static void group_return(dcsim_model *m, uint32_t g, uint64_t n)
     fleet_priv *p = priv(m);
     uint64_t total = p->grp_failed[g] + p->grp_dark[g];
     DCSIM_ASSERT_SIM(n <= total, dcsim_engine_now(m->eng), m->sc->seed);
-    uint64_t z = p->grp_dark[g] ? round_random(m, (double)n * (double)p->grp_dark[g] / (double)total) : 0;
+    double share = (double)p->grp_dark[g] / (double)total;
+    uint64_t z = p->grp_dark[g] ? round_random(m, (double)n * share) : 0;
     z = z < p->grp_dark[g] ? z : p->grp_dark[g];
     z = z < n ? z : n;
     if (n - z > p->grp_failed[g])

@@ -55,7 +55,12 @@ static double building_it_w(const dcsim_model *m, uint32_t b, double u)
 
 double gate_demand(const dcsim_model *m, uint32_t site, double cap)
 {
-    double w = 0, u = m->site[site].util;
+    return gate_demand_at(m, site, cap, m->site[site].util);
+}
+
+double gate_demand_at(const dcsim_model *m, uint32_t site, double cap, double u)
+{
+    double w = 0;
     for (uint32_t b = 0; b < m->sc->n_buildings; b++) {
         const dcsim_building *bd = &m->sc->buildings[b];
         if (bd->site != site || m->bld_energized[b] == 0)
@@ -230,6 +235,14 @@ static void reduce(dcsim_model *m, uint32_t site, dcsim_policy policy, double ta
     }
 }
 
+/* Demand the gate commits to when it lights a rack: every lit rack at peak (the default; a
+ * planner's firm commitment, so later load can never trip the campus), or at today's load
+ * (energize_at: load: idle racks leave room for more). */
+static double committed(const dcsim_model *m, uint32_t site)
+{
+    return gate_demand_at(m, site, 1, m->sc->energize_at_load ? m->site[site].util : 1.0);
+}
+
 /* Raise the cap, restore shed racks, then energize waiting ones, while the budget allows. */
 static void recover(dcsim_model *m, uint32_t site, double budget)
 {
@@ -244,14 +257,14 @@ static void recover(dcsim_model *m, uint32_t site, double budget)
     }
     while (st->shed.len > 0) {
         uint32_t ri = st->shed.buf[st->shed.len - 1];
-        if (gate_demand(m, site, 1) + rack_need_w(m, ri) > budget + GATE_EPS_W)
+        if (committed(m, site) + rack_need_w(m, ri) > budget + GATE_EPS_W)
             return;         /* shed racks come back before any new rack is lit */
         st->shed.len--;
         light(m, ri, st);
     }
     while (st->gate_q.len > 0) {
         uint32_t ri = rack_queue_peek(&st->gate_q);
-        if (gate_demand(m, site, 1) + rack_need_w(m, ri) > budget + GATE_EPS_W)
+        if (committed(m, site) + rack_need_w(m, ri) > budget + GATE_EPS_W)
             break;          /* the rest stay stranded until supply rises */
         rack_queue_pop(&st->gate_q);
         light(m, ri, st);

@@ -316,8 +316,9 @@ void gate_offer(dcsim_model *m, uint32_t rack);
 void gate_balance(dcsim_model *m, uint32_t site);
 void gate_balance_all(dcsim_model *m);
 double gate_metric(const dcsim_model *m, dcsim_metric metric);
-/* Facility demand of a site at power cap `cap`, at the site's utilization now. */
+/* Facility demand of a site at power cap `cap`, at the site's utilization now (or at u). */
 double gate_demand(const dcsim_model *m, uint32_t site, double cap);
+double gate_demand_at(const dcsim_model *m, uint32_t site, double cap, double u);
 /* IT power a site's lit racks draw now (utilization, power cap). */
 double gate_it_w(const dcsim_model *m, uint32_t site);
 /* IT power of one rack of model rm at utilization u: idle + (peak - idle) f(u). */

@@ -20,7 +20,8 @@
 #include "dcsim/scenario.h"
 
 const char *const scn_keys_top[] = {"dcsim", "name", "description", "start", "horizon",
-                                    "end", "sample", "seed", "reserve", "sites", "weather",
+                                    "end", "sample", "seed", "reserve", "energize_at", "sites",
+                                    "weather",
                                     "power", "equipment", "buildings", "gpus", "racks",
                                     "deliveries", "shortage", "failures", "fabric", "jobs",
                                     "inference", "scheduler", "milestones", NULL};
@@ -112,6 +113,7 @@ const scn_key_set scn_key_sets[] = {
 static const char *const paths[] = {
     /* top level */
     "dcsim", "name", "description", "start", "horizon", "end", "sample", "seed", "reserve",
+    "energize_at",
     "sites", "weather", "power", "equipment", "buildings", "gpus", "racks", "deliveries",
     "shortage", "failures", "fabric", "jobs", "inference", "scheduler", "milestones",
     /* sites and weather */

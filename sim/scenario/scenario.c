@@ -100,6 +100,15 @@ static dcsim_status load_top(scn_ctx *c, const dcsim_ynode *root)
         TRY(scn_u64(c, n, "seed", &sc->seed));
     if ((n = dcsim_ynode_get(root, "reserve")))
         TRY(scn_number(c, n, "reserve", 0.0, 0.9, &sc->reserve));
+    if ((n = dcsim_ynode_get(root, "energize_at"))) {
+        TRY(scn_need_scalar(c, n, "energize_at"));
+        if (strcmp(n->scalar, "load") == 0)
+            sc->energize_at_load = true;
+        else if (strcmp(n->scalar, "peak") != 0)
+            return scn_fail(c, n, "energize_at", "use peak (light a rack only if every lit "
+                                                 "rack could run at peak) or load (against "
+                                                 "today's demand)");
+    }
     return DCSIM_OK;
 }
 

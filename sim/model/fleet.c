@@ -22,9 +22,11 @@
  * Aggregate mode ties failed GPUs to groups (building x rack model), not racks: per group,
  * GPUs in repair from lit racks and from racks since shed (expected values, rounded at
  * random), and gpus_down shows min(lit, failed + the running share of what switches cut).
- * It agrees with the discrete mode in steady state (tests/test_fleet.c). What it cannot see:
- * the racks a shortage sheds (the newest lit) hold fewer failed GPUs than the average, so
- * under heavy shedding it reads availability high by about down share x shed share. */
+ * It agrees with the discrete mode in steady state (tests/test_fleet.c). Failures drawn at a
+ * step's end interrupt jobs one by one at moments spread over the next step (one event
+ * each; repairs need none), so interruptions trail their failures by up to a step. What it
+ * cannot see: the racks a shortage sheds (the newest lit) hold fewer failed GPUs than the
+ * average, so under heavy shedding it reads availability high by ~ down x shed share. */
 #include "model/model.h"
 
 #include <math.h>
@@ -38,9 +40,8 @@
 #include "dcsim/rng.h"
 #include "dcsim/units.h"
 
-/* State the fleet needs beyond the fields model.h gives it. dcsim_model has no pointer for
- * it, so it lives in the same block as the per-rack down counts: m->rack_down points at the
- * flexible tail and priv() steps back to the head (offsetof, as container_of does). */
+/* State the fleet needs beyond the fields model.h gives it (m->fleet). The per-rack down
+ * counts live in its flexible tail, and m->rack_down points at them. */
 typedef struct fleet_priv {
     /* aggregate mode: groups are building x rack model, g = b * n_rack_models + k */
     uint32_t n_groups;
@@ -54,12 +55,24 @@ typedef struct fleet_priv {
      * nodes back per site */
     uint32_t *ring;
     size_t ring_len, ring_w;
+    /* interruptions of the step's failures, handed to the workload at their own moments */
+    struct fleet_hit *hits;
+    size_t n_hits, cap_hits, next_hit;
+    int64_t last_boundary, next_boundary;   /* failure draws: the last one, the next one */
     uint32_t rack_down[];    /* m->rack_down */
 } fleet_priv;
 
+/* A failure's interruption, due at time t. */
+typedef struct fleet_hit {
+    int64_t t;
+    uint32_t seq;            /* drawing order: ties at one second keep it */
+    uint32_t site, gpus;
+    bool hardware;
+} fleet_hit;
+
 static fleet_priv *priv(const dcsim_model *m)
 {
-    return (fleet_priv *)(void *)((char *)m->rack_down - offsetof(fleet_priv, rack_down));
+    return m->fleet;
 }
 
 static bool aggregate(const dcsim_model *m)
@@ -204,6 +217,7 @@ bool fleet_create(dcsim_model *m)
     fleet_priv *p = calloc(1, sizeof *p + ((size_t)nr + 1) * sizeof p->rack_down[0]);
     if (!p)
         return false;
+    m->fleet = p;
     m->rack_down = p->rack_down;
     m->fleet_next = malloc(((size_t)nr + 1) * sizeof *m->fleet_next);
     if (!m->fleet_next || !(m->fleet_rng = dcsim_stream_alloc(sc->seed, m->replication, "fleet")))
@@ -253,7 +267,7 @@ bool fleet_create(dcsim_model *m)
 void fleet_destroy(dcsim_model *m)
 {
     const dcsim_scenario *sc = m->sc;
-    if (m->rack_down) {
+    if (m->fleet) {
         fleet_priv *p = priv(m);
         free(p->grp_failed);
         free(p->grp_dark);
@@ -262,6 +276,7 @@ void fleet_destroy(dcsim_model *m)
         free(p->grp_shown);
         free(p->rack_dark);
         free(p->ring);
+        free(p->hits);
         free(p);
         m->rack_down = NULL;
     }
@@ -295,8 +310,11 @@ static void schedule_switch(dcsim_model *m, uint32_t k, int64_t after)
 void fleet_begin(dcsim_model *m)
 {
     const dcsim_scenario *sc = m->sc;
-    if (aggregate(m) && rate_per_gpu(m) > 0 && sc->sample_s > 0 && sc->sample_s <= sc->horizon_s)
-        model_schedule(m, sc->sample_s, EV_FLEET_STEP, 0);
+    if (aggregate(m) && rate_per_gpu(m) > 0 && sc->sample_s > 0 && sc->horizon_s > 0) {
+        int64_t t = sc->sample_s < sc->horizon_s ? sc->sample_s : sc->horizon_s;
+        priv(m)->next_boundary = t;
+        model_schedule(m, t, EV_FLEET_STEP, 0);
+    }
     for (uint32_t k = 0; k < m->n_switches; k++)
         schedule_switch(m, k, 0);
 }
@@ -653,6 +671,49 @@ static bool file_return(dcsim_model *m, fleet_priv *p, uint64_t step, size_t idx
     return true;
 }
 
+/* File the interruption of one failure at a moment drawn uniformly within the step that
+ * starts now. Were they all handed over at the step's boundary, a job would lose its work
+ * since the last checkpoint once per step rather than once per failure (with daily steps
+ * and ~40 failures a day on 100,000 GPUs, goodput would read 0.89 instead of 0.67). */
+static void add_hit(dcsim_model *m, fleet_priv *p, uint32_t s, uint32_t gpus, bool hardware)
+{
+    int64_t t = dcsim_engine_now(m->eng) +
+                (int64_t)(gsl_rng_uniform(m->fleet_rng) * (double)m->sc->sample_s);
+    if (t > m->sc->horizon_s)
+        return;
+    if (p->n_hits == p->cap_hits) {
+        size_t cap = p->cap_hits ? 2 * p->cap_hits : 64;
+        fleet_hit *h = realloc(p->hits, cap * sizeof *h);
+        if (!h) {
+            m->out_of_memory = true;
+            dcsim_engine_stop(m->eng);
+            return;
+        }
+        p->hits = h;
+        p->cap_hits = cap;
+    }
+    p->hits[p->n_hits] = (fleet_hit){t, (uint32_t)p->n_hits, s, gpus, hardware};
+    p->n_hits++;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+    const fleet_hit *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Hand the workload every interruption due by now. */
+static void deliver_hits(dcsim_model *m, fleet_priv *p)
+{
+    int64_t now = dcsim_engine_now(m->eng);
+    while (p->next_hit < p->n_hits && p->hits[p->next_hit].t <= now) {
+        const fleet_hit *h = &p->hits[p->next_hit++];
+        workload_failure(m, h->site, h->gpus, h->hardware);
+    }
+}
+
 /* One failure of cause c in group g (site s, `lit` GPUs, `*up` of them running) at the end
  * of the step. */
 static void fail_in_group(dcsim_model *m, fleet_priv *p, uint64_t step, uint32_t g, uint32_t s,
@@ -683,13 +744,10 @@ static void fail_in_group(dcsim_model *m, fleet_priv *p, uint64_t step, uint32_t
             if (!file_return(m, p, step, p->n_groups + s, 1, repair))
                 st->spares_free++;
         }
-        /* Interrupt first, with the GPUs counted down, as in the discrete mode. */
-        workload_failure(m, s, k, true);
         if (!file_return(m, p, step, g, k, back))
             group_return(m, g, k);
-    } else {
-        workload_failure(m, s, 0, c->takes != DCSIM_TAKES_NOTHING);
     }
+    add_hit(m, p, s, k, c->takes != DCSIM_TAKES_NOTHING);
 }
 
 void fleet_step(dcsim_model *m)
@@ -697,8 +755,12 @@ void fleet_step(dcsim_model *m)
     const dcsim_scenario *sc = m->sc;
     fleet_priv *p = priv(m);
     int64_t now = dcsim_engine_now(m->eng);
+    deliver_hits(m, p);
+    if (now != p->next_boundary)
+        return;     /* an interruption's moment, not a step's boundary */
     uint64_t step = (uint64_t)(now / sc->sample_s);
     model_touch(m);
+    p->n_hits = p->next_hit = 0;     /* the last step's are all delivered (they were < now) */
     if (p->ring_len)
         for (uint32_t s = 0; s < sc->n_sites; s++)
             m->site[s].spares_free += p->ring[(step % p->ring_len) * p->ring_w + p->n_groups + s];
@@ -717,9 +779,9 @@ void fleet_step(dcsim_model *m)
         if (lit == 0)
             continue;
         /* A Poisson count per cause with mean rate x GPU-time run; each failure takes its
-         * GPUs while any are running now, with one interruption each, as in discrete mode. */
+         * GPUs while any are running now, and interrupts once, as in discrete mode. */
         uint64_t up = lit > p->grp_failed[g] ? lit - p->grp_failed[g] : 0;
-        double gpu_s = (double)ran * (double)sc->sample_s;
+        double gpu_s = (double)ran * (double)(now - p->last_boundary);
         uint32_t s = sc->buildings[g / sc->n_rack_models].site;
         for (uint32_t c = 0; c < sc->fleet.n_causes && !m->out_of_memory; c++) {
             unsigned n = gsl_ran_poisson(m->fleet_rng, sc->fleet.causes[c].rate_per_gpu_s * gpu_s);
@@ -730,6 +792,15 @@ void fleet_step(dcsim_model *m)
     }
     if (p->ring_len)
         memset(&p->ring[(step % p->ring_len) * p->ring_w], 0, p->ring_w * sizeof *p->ring);
-    if (now + sc->sample_s <= sc->horizon_s)
-        model_schedule(m, now + sc->sample_s, EV_FLEET_STEP, 0);
+    /* The interruptions in time order, one event each (ties in drawing order). */
+    if (p->n_hits)
+        qsort(p->hits, p->n_hits, sizeof *p->hits, hit_cmp);
+    for (size_t i = 0; i < p->n_hits; i++)
+        model_schedule(m, p->hits[i].t, EV_FLEET_STEP, 0);
+    /* The last step may be short: it ends at the horizon, so no running time goes undrawn.
+     * (Its step number is the one before's; what it files lands past the horizon.) */
+    p->last_boundary = now;
+    p->next_boundary = now + sc->sample_s < sc->horizon_s ? now + sc->sample_s : sc->horizon_s;
+    if (now < sc->horizon_s)
+        model_schedule(m, p->next_boundary, EV_FLEET_STEP, 0);
 }

@@ -179,6 +179,7 @@ typedef struct dcsim_model {
     bool power_is_capacity;      /* ... and the change is new capacity (a tranche online) */
 
     /* fleet (fleet.c) */
+    struct fleet_priv *fleet;    /* the fleet's own state (aggregate groups, returns, hits) */
     gsl_rng **rack_rng;          /* per rack: failure process (discrete mode) */
     int64_t *fleet_next;         /* per rack: time of its pending EV_RACK_FAIL, or -1 */
     uint32_t *rack_down;         /* per rack: GPUs down now */

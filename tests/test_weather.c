@@ -356,6 +356,22 @@ static void test_hourly_bad_values(void **state)
     write_file("comma.csv", text, path, sizeof path);
     free(text);
     read_fails(path, "cf", DCSIM_EINPUT, 3, 2, "use '.' as the decimal point");
+
+    /* Two blank lines after the header move every data row down two lines: data row 6 is
+     * then file line 9, not 7 (the reader keeps each row's own line). */
+    text = cf_csv(30, 6, "abc");
+    char *nl = strchr(text, '\n');
+    size_t n = strlen(text);
+    char *shifted = malloc(n + 3);
+    assert_non_null(shifted);
+    size_t head = (size_t)(nl - text) + 1;
+    memcpy(shifted, text, head);
+    memcpy(shifted + head, "\n\n", 2);
+    memcpy(shifted + head + 2, text + head, n - head + 1);
+    write_file("blank.csv", shifted, path, sizeof path);
+    free(text);
+    free(shifted);
+    read_fails(path, "cf", DCSIM_EINPUT, 9, 2, "data row 6: 'abc' is not a number");
 }
 
 static void test_hourly_row_counts(void **state)

@@ -38,6 +38,7 @@ typedef struct dcsim_csv_table {
     size_t n_rows;
     size_t n_cols;          /* fields in every row: ragged files are refused */
     char ***rows;           /* rows[r][c] */
+    size_t *lines;          /* lines[r]: the file line where row r begins (1-based) */
 } dcsim_csv_table;
 
 /* Read path. Refuses missing or unreadable files, files larger than max_bytes, malformed

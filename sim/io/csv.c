@@ -235,11 +235,14 @@ static void on_row(int c, void *data)
     if (t->n_rows == r->cap_rows) {
         size_t cap = r->cap_rows ? 2 * r->cap_rows : 64;
         char ***rows = realloc(t->rows, cap * sizeof *rows);
-        if (!rows) {
+        if (rows)
+            t->rows = rows;
+        size_t *lines = rows ? realloc(t->lines, cap * sizeof *lines) : NULL;
+        if (!rows || !lines) {
             r->st = dcsim_diag_set(r->d, DCSIM_ENOMEM, r->path, 0, 0, "out of memory");
             return;
         }
-        t->rows = rows;
+        t->lines = lines;
         r->cap_rows = cap;
     }
     /* Each row keeps exactly its fields; the scratch row is reused for the next one. */
@@ -249,6 +252,7 @@ static void on_row(int c, void *data)
         return;
     }
     memcpy(row, r->row, r->row_len * sizeof *row);
+    t->lines[t->n_rows] = r->row_line;
     t->rows[t->n_rows++] = row;
     r->row_len = 0;
 }
@@ -396,6 +400,7 @@ void dcsim_csv_free(dcsim_csv_table *t)
     for (size_t i = 0; i < t->n_rows; i++)
         free_fields(t->rows[i], t->n_cols);
     free(t->rows);
+    free(t->lines);
     free(t);
 }
 

@@ -88,8 +88,8 @@ dcsim_status dcsim_hourly_read(const char *path, const char *column, double lo, 
         goto out;
     }
     if (rows > DCSIM_HOURLY_MAX_ROWS) {
-        /* Point at the first row too many: header is line 1, data row r is line r + 1. */
-        st = dcsim_diag_set(d, DCSIM_EINPUT, path, to_int(DCSIM_HOURLY_MAX_ROWS + 2), 0,
+        /* Point at the first row too many (row 0 is the header). */
+        st = dcsim_diag_set(d, DCSIM_EINPUT, path, to_int(t->lines[DCSIM_HOURLY_MAX_ROWS + 1]), 0,
                             "has %zu data rows: an hourly series holds at most %u (a leap "
                             "year)", rows, DCSIM_HOURLY_MAX_ROWS);
         goto out;
@@ -102,9 +102,7 @@ dcsim_status dcsim_hourly_read(const char *path, const char *column, double lo, 
     }
     for (size_t r = 1; r <= rows; r++) {
         const char *field = t->rows[r][col];
-        /* The table keeps no line numbers; with no blank lines and no multi-line fields,
-         * data row r sits on file line r + 1. */
-        int line = to_int(r + 1);
+        int line = to_int(t->lines[r]);     /* the file line, blank lines and all */
         int c1 = to_int((size_t)col + 1);
         char why[256];
         double x;

@@ -98,7 +98,7 @@ test: $(BIN) $(TEST_BIN)
 run: $(BIN)
 	$(BIN) run $(SCENARIO) -o $(RUN_DIR)
 	gnuplot -e "ts='$(RUN_DIR)/timeseries.csv'; ms='$(RUN_DIR)/milestones.csv'; out='$(RUN_DIR)/power.png'; name='$(RUN_NAME)'" plots/power.gp
-	@echo "wrote $(RUN_DIR)/{timeseries,events,milestones,summary,meta}.csv and $(RUN_DIR)/power.png"
+	@echo "wrote $(RUN_DIR)/{timeseries,events,milestones,summary,meta,jobs}.csv and $(RUN_DIR)/power.png"
 
 # Sanitizer builds live in their own trees so they never mix objects with the normal build.
 asan:

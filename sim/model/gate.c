@@ -37,20 +37,33 @@ double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, doubl
     return rm->idle_w + (rm->peak_w - rm->idle_w) * curve(m, rm, u);
 }
 
-/* IT power of a building's lit racks now: peak without a workload; with one, each rack
- * model's idle-to-peak curve at the site's utilization. */
-static double building_it_w(const dcsim_model *m, uint32_t b, double u)
+/* Rack models whose power at one utilization is computed once per demand sum; scenarios with
+ * more models compute it per building (slower, same result). */
+#define POWER_MEMO 16
+
+/* IT power of a building's lit racks: peak without a workload; with one, each rack model's
+ * idle-to-peak curve at the site's utilization u (power_k: that power per model, or NULL). */
+static double building_it_w(const dcsim_model *m, uint32_t b, double u, const double *power_k)
 {
     const dcsim_scenario *sc = m->sc;
     if (!sc->workload)
         return m->bld_it_w[b];
     double w = 0;
-    for (uint32_t k = 0; k < sc->n_rack_models; k++) {
-        uint32_t n = m->bld_model_lit[(size_t)b * sc->n_rack_models + k];
-        if (n)
-            w += n * gate_rack_power_w(m, &sc->rack_models[k], u);
-    }
+    const uint32_t *lit = &m->bld_model_lit[(size_t)b * sc->n_rack_models];
+    for (uint32_t k = 0; k < sc->n_rack_models; k++)
+        if (lit[k])
+            w += lit[k] * (power_k ? power_k[k] : gate_rack_power_w(m, &sc->rack_models[k], u));
     return w;
+}
+
+/* Fill power_k with each rack model's power at u when there are few models; else NULL. */
+static const double *memo_power(const dcsim_model *m, double u, double *power_k)
+{
+    if (!m->sc->workload || m->sc->n_rack_models > POWER_MEMO)
+        return NULL;
+    for (uint32_t k = 0; k < m->sc->n_rack_models; k++)
+        power_k[k] = gate_rack_power_w(m, &m->sc->rack_models[k], u);
+    return power_k;
 }
 
 double gate_demand(const dcsim_model *m, uint32_t site, double cap)
@@ -60,12 +73,14 @@ double gate_demand(const dcsim_model *m, uint32_t site, double cap)
 
 double gate_demand_at(const dcsim_model *m, uint32_t site, double cap, double u)
 {
+    double memo[POWER_MEMO];
+    const double *pk = memo_power(m, u, memo);
     double w = 0;
     for (uint32_t b = 0; b < m->sc->n_buildings; b++) {
         const dcsim_building *bd = &m->sc->buildings[b];
         if (bd->site != site || m->bld_energized[b] == 0)
             continue;
-        w += building_it_w(m, b, u) * cap * m->bld_pue[b] + bd->overhead_w;
+        w += building_it_w(m, b, u, pk) * cap * m->bld_pue[b] + bd->overhead_w;
     }
     return w;
 }
@@ -276,7 +291,7 @@ double gate_it_w(const dcsim_model *m, uint32_t site)
     double w = 0, u = m->site[site].util;
     for (uint32_t b = 0; b < m->sc->n_buildings; b++)
         if (m->sc->buildings[b].site == site && m->bld_energized[b])
-            w += building_it_w(m, b, u);
+            w += building_it_w(m, b, u, NULL);
     return w * m->site[site].cap;
 }
 

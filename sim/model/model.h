@@ -196,6 +196,9 @@ typedef struct dcsim_model {
     struct job_state *job;
     gsl_rng **job_rng;
     gsl_rng *sched_rng;
+    double *wl_cap;              /* scratch for allocation: per site */
+    long *wl_order;              /* ... consumers in service order */
+    uint32_t *wl_alloc;          /* ... jobs x sites */
     double inference_busy;       /* GPUs serving inference now */
     double inference_want;
     uint32_t *bld_model_lit;     /* per building x rack model: racks lit */

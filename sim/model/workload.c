@@ -67,8 +67,12 @@ bool workload_create(dcsim_model *m)
         m->job[i].next_event = -1;
         m->job[i].started = m->job[i].finished = -1;
     }
+    /* Scratch for the allocation, sized once: workload_update runs after most events. */
+    m->wl_cap = calloc(sc->n_sites + 1, sizeof *m->wl_cap);
+    m->wl_order = calloc(sc->n_jobs + 2, sizeof *m->wl_order);
+    m->wl_alloc = calloc((size_t)(sc->n_jobs + 1) * (sc->n_sites + 1), sizeof *m->wl_alloc);
     m->sched_rng = dcsim_stream_alloc(sc->seed, m->replication, "scheduler");
-    return m->sched_rng != NULL;
+    return m->sched_rng && m->wl_cap && m->wl_order && m->wl_alloc;
 }
 
 void workload_destroy(dcsim_model *m)
@@ -85,6 +89,9 @@ void workload_destroy(dcsim_model *m)
         gsl_rng_free(m->sched_rng);
     free(m->job);
     free(m->job_rng);
+    free(m->wl_cap);
+    free(m->wl_order);
+    free(m->wl_alloc);
 }
 
 static double gpu_peak_flops(const dcsim_model *m)
@@ -301,14 +308,10 @@ void workload_update(dcsim_model *m)
         }
     }
     /* Capacity per site: GPUs up and not held. */
-    double *cap = calloc(ns + 1, sizeof *cap);
-    long *order = malloc((sc->n_jobs + 2) * sizeof *order);
-    uint32_t *want_alloc = calloc((size_t)(sc->n_jobs + 1) * (ns + 1), sizeof *want_alloc);
-    if (!cap || !order || !want_alloc) {
-        free(cap), free(order), free(want_alloc);
-        m->out_of_memory = true;
-        return;
-    }
+    double *cap = m->wl_cap;
+    long *order = m->wl_order;
+    uint32_t *want_alloc = m->wl_alloc;
+    memset(want_alloc, 0, (size_t)(sc->n_jobs + 1) * (ns + 1) * sizeof *want_alloc);
     for (uint32_t s = 0; s < ns; s++) {
         const site_state *st = &m->site[s];
         double up = (double)st->gpus_lit - (double)st->gpus_down - (double)st->gpus_held;
@@ -405,7 +408,6 @@ void workload_update(dcsim_model *m)
         m->site[s].gpus_busy += (uint64_t)llround(take);
         left -= take;
     }
-    free(cap), free(order), free(want_alloc);
     /* Utilization moves rack power: re-balance the sites whose utilization changed. */
     for (uint32_t s = 0; s < ns; s++) {
         site_state *st = &m->site[s];

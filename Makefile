@@ -27,9 +27,9 @@ endif
 # pkg-config is evaluated lazily (recursive '='), in recipes only, so that it runs after
 # the deps stamp has installed the packages on a fresh machine.
 PKG_CFLAGS = $(shell pkg-config --cflags gsl yaml-0.1)
-PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1) -lcsv -lm
+PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1) -lcsv -lm -pthread
 
-CPPFLAGS := -Iinclude -Isim -Itests -D_GNU_SOURCE
+CPPFLAGS := -Iinclude -Isim -Itests -D_GNU_SOURCE -pthread
 ALL_CFLAGS = $(WARN) $(OPT) $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS_EXTRA)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS_EXTRA)
 

@@ -159,6 +159,14 @@ typedef struct dcsim_building {
     double install_per_day;  /* racks a day the crew installs */
 } dcsim_building;
 
+/* What a driver of slip is: an activity (stage, building, equipment, source pipeline), a
+ * source's tranche delays, or a delivery's slip and commissioning. */
+typedef enum dcsim_driver_kind {
+    DCSIM_DRIVER_ACTIVITY,
+    DCSIM_DRIVER_SOURCE,
+    DCSIM_DRIVER_DELIVERY
+} dcsim_driver_kind;
+
 /* Metrics a milestone condition can name. */
 typedef enum dcsim_metric {
     DCSIM_METRIC_IT_ENERGIZED_MW,
@@ -383,6 +391,8 @@ typedef struct dcsim_scenario {
     dcsim_inference inference;
     dcsim_scheduler scheduler;
     bool workload;               /* jobs or inference: rack power follows utilization */
+    double confidence;           /* grading: the quantile of slip a grade is read at (0.8) */
+    double grade_max_s[4];       /* grading: largest slip for A, B, C, D (else F) */
 
     uint32_t n_racks;            /* sum of delivery totals */
     uint64_t n_gpus;

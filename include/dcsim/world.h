@@ -32,4 +32,32 @@ dcsim_status dcsim_world_write(const dcsim_world *w, const char *dir, const char
 int64_t dcsim_world_milestone_time(const dcsim_world *w, uint32_t milestone);
 uint64_t dcsim_world_events_handled(const dcsim_world *w);
 
+/* What gated the milestone ("power:grid", "delivery:B3-racks"...) and the critical path
+ * behind it ("source:grid < stage:grid.substation < equipment:lpt"); "" when not reached. */
+const char *dcsim_world_milestone_cause(const dcsim_world *w, uint32_t milestone);
+const char *dcsim_world_milestone_path(const dcsim_world *w, uint32_t milestone);
+
+/* Before dcsim_world_run: hold one driver at its planned value (every draw of it becomes its
+ * distribution's mean). Every other element keeps its own stream, so the run differs from the
+ * unfixed one only through this driver (sensitivity by exclusion). */
+void dcsim_world_fix(dcsim_world *w, dcsim_driver_kind kind, uint32_t index);
+
+/* The sampled series: rows, a column's index by name (-1 if none) and a value. */
+uint32_t dcsim_world_rows(const dcsim_world *w);
+long dcsim_world_column(const dcsim_world *w, const char *name);
+double dcsim_world_value(const dcsim_world *w, uint32_t row, long column);
+
+/* Totals of a finished run. */
+typedef struct dcsim_run_totals {
+    double stranded_rack_days;
+    double facility_mwh;        /* energy drawn by the facilities */
+    double gpu_hours_busy;      /* GPU-hours delivered to jobs and inference */
+    double train_pflop;
+    double goodput;             /* NaN without jobs */
+} dcsim_run_totals;
+void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t);
+
+/* A job's finish time (seconds from the start), or -1. */
+int64_t dcsim_world_job_finish(const dcsim_world *w, uint32_t job);
+
 #endif

@@ -3,7 +3,9 @@
  * nothing mutable with other worlds. */
 #include "dcsim/world.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dcsim/engine.h"
 #include "dcsim/eventlog.h"
@@ -100,4 +102,63 @@ int64_t dcsim_world_milestone_time(const dcsim_world *w, uint32_t milestone)
 uint64_t dcsim_world_events_handled(const dcsim_world *w)
 {
     return dcsim_engine_handled(w->eng);
+}
+
+const char *dcsim_world_milestone_cause(const dcsim_world *w, uint32_t milestone)
+{
+    if (milestone >= w->sc->n_milestones || w->rec.ms_time[milestone] < 0)
+        return "";
+    return w->rec.ms_cause[milestone];
+}
+
+const char *dcsim_world_milestone_path(const dcsim_world *w, uint32_t milestone)
+{
+    if (milestone >= w->sc->n_milestones || w->rec.ms_time[milestone] < 0)
+        return "";
+    return w->rec.ms_path[milestone];
+}
+
+void dcsim_world_fix(dcsim_world *w, dcsim_driver_kind kind, uint32_t index)
+{
+    w->model->fix_kind = (int)kind;
+    w->model->fix_index = index;
+}
+
+uint32_t dcsim_world_rows(const dcsim_world *w)
+{
+    return w->rec.row;
+}
+
+long dcsim_world_column(const dcsim_world *w, const char *name)
+{
+    for (uint32_t c = 0; c < w->rec.n_cols; c++)
+        if (strcmp(w->rec.col_names[c], name) == 0)
+            return (long)c;
+    return -1;
+}
+
+double dcsim_world_value(const dcsim_world *w, uint32_t row, long column)
+{
+    if (row >= w->rec.row || column < 0 || (uint32_t)column >= w->rec.n_cols)
+        return NAN;
+    return w->rec.data[(size_t)row * w->rec.n_cols + (size_t)column];
+}
+
+void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t)
+{
+    const dcsim_model *m = w->model;
+    t->stranded_rack_days = m->stranded_rack_s / 86400.0;
+    t->facility_mwh = m->facility_j / 3.6e9;
+    t->gpu_hours_busy = m->gpu_busy_s / 3600.0;
+    t->train_pflop = workload_flop_done(m) / 1e15;
+    t->goodput = m->sc->n_jobs ? workload_goodput(m) : NAN;
+}
+
+int64_t dcsim_world_job_finish(const dcsim_world *w, uint32_t job)
+{
+    if (job >= w->sc->n_jobs)
+        return -1;
+    dcsim_job_report r;
+    workload_job_row(w->model, job, &r);
+    return r.finished;
 }

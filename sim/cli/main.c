@@ -2,13 +2,16 @@
  * scenario, runs it, and writes outputs into a directory that appears atomically.
  * Exit codes: 0 success, 1 runtime failure, 2 bad input or usage. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dcsim/diag.h"
+#include "dcsim/mc.h"
 #include "dcsim/outdir.h"
 #include "dcsim/scenario.h"
 #include "dcsim/units.h"
@@ -22,6 +25,8 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run SCENARIO [-o DIR] [--seed N] [--set PATH=VALUE]...   simulate one replication\n"
+    "  mc SCENARIO -n RUNS [-j THREADS] [-o DIR] [--seed N] [--set PATH=VALUE]...\n"
+    "                                                           Monte Carlo: grades, drivers\n"
     "  validate SCENARIO [--set PATH=VALUE]...                  check the scenario, print the plan\n"
     "  help [COMMAND]                                           this text\n"
     "\n"
@@ -31,11 +36,14 @@ static const char usage_text[] =
     "      --seed N          random seed (replaces the scenario's 'seed')\n"
     "      --set PATH=VALUE  override one scenario value, e.g.\n"
     "                        --set power.sources.grid.capacity=800MW\n"
-    "  -q, --quiet           print nothing but errors\n"
+    "  -n, --runs N          replications (mc)\n"
+    "  -j, --threads N       threads (mc; default: one per CPU); results do not depend on it\n"
+    "  -q, --quiet           print nothing but errors (and no progress bar)\n"
     "  -h, --help            this text\n"
     "      --version         print the version\n"
     "\n"
-    "run writes timeseries.csv, events.csv, milestones.csv, summary.csv and meta.csv.\n"
+    "run writes timeseries.csv, events.csv, milestones.csv, summary.csv, meta.csv, jobs.csv;\n"
+    "mc writes runs.csv, bands.csv, milestones.csv (grades), drivers.csv, meta.csv.\n"
     "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.\n";
 
 typedef struct cli_opts {
@@ -45,6 +53,8 @@ typedef struct cli_opts {
     bool has_seed;
     uint64_t seed;
     bool quiet;
+    uint64_t runs;
+    unsigned threads;
     const char **sets;
     size_t n_sets;
 } cli_opts;
@@ -96,12 +106,14 @@ static int parse_args(int argc, char **argv, cli_opts *o)
         const char *a = argv[i];
         const char *val = NULL;
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
-            strcmp(a, "--set") == 0) {
+            strcmp(a, "--set") == 0 || strcmp(a, "-n") == 0 || strcmp(a, "--runs") == 0 ||
+            strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
             if (i + 1 >= argc)
                 return usage_error("option '%s' needs a value", a);
             val = argv[++i];
         } else if (strncmp(a, "--output=", 9) == 0 || strncmp(a, "--seed=", 7) == 0 ||
-                   strncmp(a, "--set=", 6) == 0) {
+                   strncmp(a, "--set=", 6) == 0 || strncmp(a, "--runs=", 7) == 0 ||
+                   strncmp(a, "--threads=", 10) == 0) {
             val = strchr(a, '=') + 1;
         }
         if (strcmp(a, "-o") == 0 || opt_is(a, "--output")) {
@@ -113,6 +125,19 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             o->has_seed = true;
         } else if (opt_is(a, "--set")) {
             o->sets[o->n_sets++] = val;
+        } else if (strcmp(a, "-n") == 0 || opt_is(a, "--runs")) {
+            if (strcmp(o->command, "mc") != 0)
+                return usage_error("'%s' goes with 'mc'", a);
+            if (!parse_seed(val, &o->runs) || o->runs == 0 || o->runs > 100000000)
+                return usage_error("-n needs a number of runs from 1 to 100000000, not '%s'",
+                                   val);
+        } else if (strcmp(a, "-j") == 0 || opt_is(a, "--threads")) {
+            uint64_t t;
+            if (strcmp(o->command, "mc") != 0)
+                return usage_error("'%s' goes with 'mc'", a);
+            if (!parse_seed(val, &t) || t == 0 || t > 1024)
+                return usage_error("-j needs a number of threads from 1 to 1024, not '%s'", val);
+            o->threads = (unsigned)t;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -128,6 +153,8 @@ static int parse_args(int argc, char **argv, cli_opts *o)
     }
     if (!o->scenario)
         return usage_error("'%s' needs a scenario file", o->command);
+    if (strcmp(o->command, "mc") == 0 && o->runs == 0)
+        return usage_error("'%s' needs the number of runs: -n RUNS", o->command);
     return -1;
 }
 
@@ -213,6 +240,68 @@ static int cmd_run(int argc, char **argv, const cli_opts *o)
     return st ? fail(&d) : 0;
 }
 
+static void print_grades(const dcsim_scenario *sc, const dcsim_mc *mc, FILE *f)
+{
+    char d1[32], d2[32];
+    fprintf(f, "  %-20s %-10s %-10s %-10s %8s %7s %s\n", "milestone", "planned", "P50", "P80",
+            "P80 slip", "on time", "grade");
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        const dcsim_milestone *m = &sc->milestones[i];
+        dcsim_mc_grade g;
+        dcsim_mc_grade_of(mc, i, &g);
+        dcsim_format_date(sc->start_unix + m->planned_s, d1, sizeof d1);
+        char p50[32] = "never", p80[32] = "never", slip[32] = "never";
+        if (isfinite(g.p50_s))
+            snprintf(p50, sizeof p50, "%.10s",
+                     dcsim_format_date(sc->start_unix + (int64_t)g.p50_s, d2, sizeof d2));
+        if (isfinite(g.p80_s))
+            snprintf(p80, sizeof p80, "%.10s",
+                     dcsim_format_date(sc->start_unix + (int64_t)g.p80_s, d2, sizeof d2));
+        if (isfinite(g.slip_at_conf_days))
+            snprintf(slip, sizeof slip, "%+.1f d", g.slip_at_conf_days);
+        fprintf(f, "  %-20s %-10.10s %-10s %-10s %8s %6.0f%% %c\n", m->name, d1, p50, p80, slip,
+                100 * g.p_on_time, g.grade);
+    }
+}
+
+static int cmd_mc(int argc, char **argv, const cli_opts *o)
+{
+    dcsim_diag d;
+    dcsim_scenario *sc = NULL;
+    if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
+        return fail(&d);
+    dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads,
+                        .progress = !o->quiet && isatty(STDERR_FILENO)};
+    dcsim_mc *mc = NULL;
+    dcsim_status st = dcsim_mc_run(sc, &mo, &mc, &d);
+    char out[4096];
+    if (o->output)
+        snprintf(out, sizeof out, "%s", o->output);
+    else
+        snprintf(out, sizeof out, "out/%s-mc", sc->name);
+    dcsim_outdir od = {0};
+    if (!st)
+        st = dcsim_outdir_begin(&od, out, &d);
+    if (!st) {
+        char cmd[8192];
+        join_args(argc, argv, cmd, sizeof cmd);
+        st = dcsim_mc_write(mc, od.tmp_path, cmd, &d);
+        if (!st)
+            st = dcsim_outdir_commit(&od, &d);
+        if (st)
+            dcsim_outdir_abort(&od);
+    }
+    if (!st && !o->quiet) {
+        printf("dcsim %s: %s, seed %llu, %llu runs\n", DCSIM_VERSION, sc->name,
+               (unsigned long long)sc->seed, (unsigned long long)o->runs);
+        print_grades(sc, mc, stdout);
+        printf("wrote %s/\n", out);
+    }
+    dcsim_mc_free(mc);
+    dcsim_scenario_free(sc);
+    return st ? fail(&d) : 0;
+}
+
 static int cmd_validate(const cli_opts *o)
 {
     dcsim_diag d;
@@ -242,16 +331,17 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return 0;
     }
-    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "validate") != 0) {
-        if (strcmp(cmd, "mc") == 0 || strcmp(cmd, "sweep") == 0 || strcmp(cmd, "plot") == 0 ||
-            strcmp(cmd, "report") == 0)
+    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "validate") != 0 && strcmp(cmd, "mc") != 0) {
+        if (strcmp(cmd, "sweep") == 0 || strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
             return usage_error("'%s' is not available in this version yet", cmd);
         return usage_error("unknown command '%s'", cmd);
     }
     cli_opts o = {.command = cmd};
     int rc = parse_args(argc, argv, &o);
     if (rc < 0)
-        rc = strcmp(cmd, "run") == 0 ? cmd_run(argc, argv, &o) : cmd_validate(&o);
+        rc = strcmp(cmd, "run") == 0  ? cmd_run(argc, argv, &o)
+             : strcmp(cmd, "mc") == 0 ? cmd_mc(argc, argv, &o)
+                                      : cmd_validate(&o);
     free(o.sets);
     return rc;
 }

@@ -52,7 +52,7 @@ void activity_start(dcsim_model *m, uint32_t a)
     /* Equipment: every unit has its own lead time; the item is complete with the last. */
     int64_t dur = 0;
     for (uint32_t k = 0; k < act->count; k++) {
-        int64_t d = model_draw_s(&act->duration, m->act_rng[a]);
+        int64_t d = model_draw_el(m, DCSIM_DRIVER_ACTIVITY, a, &act->duration, m->act_rng[a]);
         if (d > dur)
             dur = d;
     }

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Demand and budget are sums of products like 132 kW x 1.3; allow a milliwatt of rounding so
  * a rack that fits exactly on paper fits in the simulation too. */
@@ -37,10 +38,6 @@ double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, doubl
     return rm->idle_w + (rm->peak_w - rm->idle_w) * curve(m, rm, u);
 }
 
-/* Rack models whose power at one utilization is computed once per demand sum; scenarios with
- * more models compute it per building (slower, same result). */
-#define POWER_MEMO 16
-
 /* IT power of a building's lit racks: peak without a workload; with one, each rack model's
  * idle-to-peak curve at the site's utilization u (power_k: that power per model, or NULL). */
 static double building_it_w(const dcsim_model *m, uint32_t b, double u, const double *power_k)
@@ -56,16 +53,6 @@ static double building_it_w(const dcsim_model *m, uint32_t b, double u, const do
     return w;
 }
 
-/* Fill power_k with each rack model's power at u when there are few models; else NULL. */
-static const double *memo_power(const dcsim_model *m, double u, double *power_k)
-{
-    if (!m->sc->workload || m->sc->n_rack_models > POWER_MEMO)
-        return NULL;
-    for (uint32_t k = 0; k < m->sc->n_rack_models; k++)
-        power_k[k] = gate_rack_power_w(m, &m->sc->rack_models[k], u);
-    return power_k;
-}
-
 double gate_demand(const dcsim_model *m, uint32_t site, double cap)
 {
     return gate_demand_at(m, site, cap, m->site[site].util);
@@ -73,16 +60,32 @@ double gate_demand(const dcsim_model *m, uint32_t site, double cap)
 
 double gate_demand_at(const dcsim_model *m, uint32_t site, double cap, double u)
 {
-    double memo[POWER_MEMO];
-    const double *pk = memo_power(m, u, memo);
+    const site_state *st = &m->site[site];
+    if (st->n_energized == 0)
+        return 0;
     double w = 0;
-    for (uint32_t b = 0; b < m->sc->n_buildings; b++) {
-        const dcsim_building *bd = &m->sc->buildings[b];
-        if (bd->site != site || m->bld_energized[b] == 0)
-            continue;
-        w += building_it_w(m, b, u, pk) * cap * m->bld_pue[b] + bd->overhead_w;
+    for (uint32_t k = 0; k < m->sc->n_rack_models; k++)
+        if (st->pue_racks[k] != 0)
+            w += st->pue_racks[k] * (m->sc->workload ? gate_rack_power_w(m, &m->sc->rack_models[k], u)
+                                                      : m->sc->rack_models[k].peak_w);
+    return w * cap + st->overhead_w;
+}
+
+void gate_reweigh(dcsim_model *m)
+{
+    const dcsim_scenario *sc = m->sc;
+    for (uint32_t s = 0; s < sc->n_sites; s++) {
+        memset(m->site[s].pue_racks, 0, sc->n_rack_models * sizeof *m->site[s].pue_racks);
+        m->site[s].overhead_w = 0;
     }
-    return w;
+    for (uint32_t b = 0; b < sc->n_buildings; b++) {
+        if (!m->bld_energized[b])
+            continue;
+        site_state *st = &m->site[sc->buildings[b].site];
+        for (uint32_t k = 0; k < sc->n_rack_models; k++)
+            st->pue_racks[k] += m->bld_model_lit[(size_t)b * sc->n_rack_models + k] * m->bld_pue[b];
+        st->overhead_w += sc->buildings[b].overhead_w;
+    }
 }
 
 /* Facility power a rack adds at full cap: its IT power times PUE, plus the building's
@@ -161,6 +164,9 @@ static void light(dcsim_model *m, uint32_t ri, site_state *st)
     m->bld_it_w[r->building] += peak;
     m->bld_energized[r->building]++;
     m->bld_model_lit[(size_t)r->building * m->sc->n_rack_models + dl->rack_model]++;
+    st->pue_racks[dl->rack_model] += m->bld_pue[r->building];
+    if (m->bld_energized[r->building] == 1)
+        st->overhead_w += m->sc->buildings[r->building].overhead_w;
     st->it_w += peak;
     st->n_energized++;
     st->gpus_lit += m->sc->rack_models[dl->rack_model].gpus;
@@ -181,7 +187,12 @@ static void shed(dcsim_model *m, uint32_t ri, site_state *st)
     if (--m->bld_energized[r->building] == 0)
         m->bld_it_w[r->building] = 0;  /* no drift left behind by + and - of the same values */
     m->bld_model_lit[(size_t)r->building * m->sc->n_rack_models + dl->rack_model]--;
+    st->pue_racks[dl->rack_model] -= m->bld_pue[r->building];
+    if (m->bld_energized[r->building] == 0)
+        st->overhead_w -= m->sc->buildings[r->building].overhead_w;
     st->it_w -= peak;
+    if (st->n_energized == 1)
+        gate_reweigh(m);    /* the last lit rack goes: no rounding is left behind */
     st->n_energized--;
     st->n_shed++;
     st->gpus_lit -= m->sc->rack_models[dl->rack_model].gpus;

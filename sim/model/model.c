@@ -84,6 +84,18 @@ int64_t model_draw_s(const dcsim_dist *d, gsl_rng *r)
     return (int64_t)(x + 0.5);
 }
 
+int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsim_dist *d,
+                      gsl_rng *r)
+{
+    if (m->fix_kind == kind && m->fix_index == index) {
+        double x = dcsim_dist_mean(d);
+        if (!(x < (double)DCSIM_DURATION_MAX_S))
+            x = (double)DCSIM_DURATION_MAX_S;
+        return (int64_t)(x + 0.5);
+    }
+    return model_draw_s(d, r);
+}
+
 void model_touch(dcsim_model *m)
 {
     int64_t now = dcsim_engine_now(m->eng);
@@ -98,6 +110,7 @@ void model_touch(dcsim_model *m)
         m->throttle_it_j += st->it_w * (1.0 - st->cap) * dt;
         double up = (double)st->gpus_lit - (double)st->gpus_down;
         m->gpu_lit_s += (double)st->gpus_lit * dt;
+        m->facility_j += st->facility_w * dt;
         m->gpu_down_s += (double)st->gpus_down * dt;
         m->gpu_busy_s += (double)st->gpus_busy * dt;
         m->gpu_stuck_s += (double)st->gpus_stuck * dt;
@@ -212,6 +225,9 @@ static bool make_sites(dcsim_model *m)
         st->last_capacity = UINT32_MAX;
         st->util = 1.0;         /* without a workload racks draw peak */
         st->energized = calloc(sc->n_classes + 1, sizeof *st->energized);
+        st->pue_racks = calloc(sc->n_rack_models + 1, sizeof *st->pue_racks);
+        if (!st->pue_racks)
+            return false;
         /* Any rack may end up at any site through a pool, so the queue can hold them all. */
         if (!st->energized || !rack_queue_init(&st->gate_q, sc->n_racks))
             return false;
@@ -278,6 +294,7 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
     m->log = log;
     m->trigger_act = -1;
     m->power_source = UINT32_MAX;
+    m->fix_kind = -1;
 
     uint32_t na = sc->n_activities, ns = sc->n_sources, nd = sc->n_deliveries;
     m->act_unmet = calloc(na + 1, sizeof *m->act_unmet);
@@ -363,6 +380,7 @@ void model_destroy(dcsim_model *m)
                 for (uint32_t k = 0; k < sc->n_classes; k++)
                     rack_stack_fini(&st->energized[k]);
             free(st->energized);
+            free(st->pue_racks);
         }
     void *arrays[] = {m->act_unmet, m->act_needs_unmet, m->act_work_done, m->act_failed,
                       m->dep_first, m->dep_list, m->need_first, m->need_list, m->act_start,

@@ -110,6 +110,10 @@ typedef struct site_state {
     uint64_t gpus_lit, gpus_down, gpus_busy, gpus_held, gpus_stuck;
     uint32_t spares_free;    /* spare nodes ready to swap in */
     double util;             /* busy / (lit - down), 1 without a workload */
+    /* Demand terms kept as racks light and go dark, so a demand sum costs O(rack models):
+     * demand(cap, u) = cap x sum_k pue_racks[k] x P_k(u) + overhead. */
+    double *pue_racks;       /* per rack model: sum over its lit racks of their PUE */
+    double overhead_w;       /* overheads of the buildings with a lit rack */
 } site_state;
 
 typedef struct dcsim_model {
@@ -205,10 +209,14 @@ typedef struct dcsim_model {
     dcsim_table *rack_curve;     /* per rack model with a table power curve */
     bool workload_dirty;         /* GPUs lit or dark since the last allocation */
 
+    /* sensitivity by exclusion: one driver held at its mean (dcsim_world_fix), or none */
+    int fix_kind;                /* dcsim_driver_kind, or -1 */
+    uint32_t fix_index;
+
     /* integrals up to last_change */
     int64_t last_change;
     double stranded_rack_s, shed_rack_s, shed_it_j, throttle_it_j, battery_out_j;
-    double gpu_down_s, gpu_lit_s, gpu_busy_s, gpu_stuck_s, gpu_idle_s;
+    double gpu_down_s, gpu_lit_s, gpu_busy_s, gpu_stuck_s, gpu_idle_s, facility_j;
     double inference_served_s, inference_unserved_s;
     uint32_t peak_stranded;
 } dcsim_model;
@@ -323,6 +331,8 @@ double gate_metric(const dcsim_model *m, dcsim_metric metric);
 /* Facility demand of a site at power cap `cap`, at the site's utilization now (or at u). */
 double gate_demand(const dcsim_model *m, uint32_t site, double cap);
 double gate_demand_at(const dcsim_model *m, uint32_t site, double cap, double u);
+/* Recompute every site's demand terms from the buildings (after PUE moved). */
+void gate_reweigh(dcsim_model *m);
 /* IT power a site's lit racks draw now (utilization, power cap). */
 double gate_it_w(const dcsim_model *m, uint32_t site);
 /* IT power of one rack of model rm at utilization u: idle + (peak - idle) f(u). */
@@ -333,6 +343,9 @@ void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
 /* Account time-weighted integrals up to now; call before changing a counted state. */
 void model_touch(dcsim_model *m);
 int64_t model_draw_s(const dcsim_dist *d, gsl_rng *r);
+/* A draw of element (kind, index), or its mean when that element is the fixed driver. */
+int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsim_dist *d,
+                      gsl_rng *r);
 
 /* Create the model state for sc with streams for `replication`; events go to eng, log lines
  * to log. NULL when out of memory. */

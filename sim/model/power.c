@@ -54,7 +54,8 @@ static void changed(dcsim_model *m, uint32_t s)
 
 static void schedule_tranche(dcsim_model *m, uint32_t t)
 {
-    int64_t d = model_draw_s(&m->sc->tranches[t].delay, m->tranche_rng[t]);
+    int64_t d = model_draw_el(m, DCSIM_DRIVER_SOURCE, m->sc->tranches[t].source,
+                              &m->sc->tranches[t].delay, m->tranche_rng[t]);
     model_schedule(m, dcsim_engine_now(m->eng) + d, EV_TRANCHE, t);
 }
 
@@ -210,6 +211,7 @@ void power_hour(dcsim_model *m)
         if (sc->buildings[b].n_pue)
             m->bld_pue[b] = dcsim_table_eval(&m->bld_pue_table[b],
                                              m->site_ambient_c[sc->buildings[b].site]);
+    gate_reweigh(m);        /* PUE moved: the demand terms follow */
     for (uint32_t s = 0; s < sc->n_sources; s++)
         if (sc->sources[s].type == DCSIM_SOURCE_PPA)
             m->src_cf[s] = ppa_factor(&sc->sources[s], unix_now);

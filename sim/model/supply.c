@@ -22,7 +22,8 @@ void supply_begin(dcsim_model *m)
 {
     for (uint32_t i = 0; i < m->sc->n_deliveries; i++) {
         const dcsim_delivery *dl = &m->sc->deliveries[i];
-        m->dl_t0[i] = dl->start_s + model_draw_s(&dl->slip, m->slip_rng[i]);
+        m->dl_t0[i] = dl->start_s + model_draw_el(m, DCSIM_DRIVER_DELIVERY, i, &dl->slip,
+                                                  m->slip_rng[i]);
         model_schedule(m, arrival(m, i, 0), EV_ARRIVE, i);
     }
 }
@@ -141,7 +142,8 @@ void supply_install_done(dcsim_model *m, uint32_t b)
     m->crew_busy[b] = false;
     snprintf(m->trigger, sizeof m->trigger, "install:%s", m->sc->buildings[b].name);
     m->trigger_act = -1;
-    model_schedule(m, now + model_draw_s(&m->sc->deliveries[i].commissioning, m->comm_rng[i]),
+    model_schedule(m, now + model_draw_el(m, DCSIM_DRIVER_DELIVERY, i,
+                                          &m->sc->deliveries[i].commissioning, m->comm_rng[i]),
                    EV_COMMISSIONED, r);
     try_install(m, b);
 }

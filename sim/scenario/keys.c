@@ -24,7 +24,7 @@ const char *const scn_keys_top[] = {"dcsim", "name", "description", "start", "ho
                                     "weather",
                                     "power", "equipment", "buildings", "gpus", "racks",
                                     "deliveries", "shortage", "failures", "fabric", "jobs",
-                                    "inference", "scheduler", "milestones", NULL};
+                                    "inference", "scheduler", "milestones", "grading", NULL};
 const char *const scn_keys_power[] = {"sources", NULL};
 const char *const scn_keys_site[] = {"weather", "priority", NULL};
 const char *const scn_keys_weather[] = {"model", "mean_c", "seasonal_amplitude_c",
@@ -59,6 +59,7 @@ const char *const scn_keys_job[] = {"flop", "gpus", "min_gpus", "start", "start_
 const char *const scn_keys_checkpoint[] = {"interval", "write", NULL};
 const char *const scn_keys_inference[] = {"start", "gpus", "annual_growth", "max_gpus",
                                           "trace", "column", "priority", NULL};
+const char *const scn_keys_grading[] = {"confidence", "A", "B", "C", "D", NULL};
 const char *const scn_keys_scheduler[] = {"policy", "release_delay", "stuck_probability",
                                           "stuck_time", NULL};
 const char *const scn_keys_shortage[] = {"policy", "then", "min_cap", "performance",
@@ -94,6 +95,7 @@ const scn_key_set scn_key_sets[] = {
     {"scn_keys_checkpoint", "jobs.<name>.checkpoint", scn_keys_checkpoint},
     {"scn_keys_inference", "inference", scn_keys_inference},
     {"scn_keys_scheduler", "scheduler", scn_keys_scheduler},
+    {"scn_keys_grading", "grading", scn_keys_grading},
     {NULL, NULL, NULL},
 };
 
@@ -116,6 +118,7 @@ static const char *const paths[] = {
     "energize_at",
     "sites", "weather", "power", "equipment", "buildings", "gpus", "racks", "deliveries",
     "shortage", "failures", "fabric", "jobs", "inference", "scheduler", "milestones",
+    "grading", "grading.confidence", "grading.A", "grading.B", "grading.C", "grading.D",
     /* sites and weather */
     SITE "weather", SITE "priority",
     "weather.model", "weather.mean_c", "weather.seasonal_amplitude_c",
@@ -184,10 +187,10 @@ static const char *const paths[] = {
      KEYS(scn_keys_failures) + KEYS(scn_keys_cause) + KEYS(scn_keys_spares) +               \
      KEYS(scn_keys_fabric) + KEYS(scn_keys_switch) + KEYS(scn_keys_job) +                   \
      KEYS(scn_keys_checkpoint) + KEYS(scn_keys_inference) + KEYS(scn_keys_scheduler) +      \
-     N_LEAF_ENTRIES)
+     KEYS(scn_keys_grading) + N_LEAF_ENTRIES)
 _Static_assert(KEYS(paths) == N_PATHS,
                "the path table and the key arrays disagree: add the path of every key");
-_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 26,
+_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 27,
                "a key set was added: count its keys in N_PATHS (and weather's second place)");
 
 const char *const *dcsim_scenario_key_paths(void)

@@ -118,6 +118,7 @@ dcsim_status scn_load_shortage(scn_ctx *c, const dcsim_ynode *root);
 dcsim_status scn_load_deliveries(scn_ctx *c, const dcsim_ynode *ds, const dcsim_ynode *rs,
                                  const dcsim_ynode *bs);
 dcsim_status scn_load_milestones(scn_ctx *c, const dcsim_ynode *ms);
+dcsim_status scn_load_grading(scn_ctx *c, const dcsim_ynode *root);
 /* operations (scn_ops.c) */
 dcsim_status scn_load_gpus(scn_ctx *c, const dcsim_ynode *gs);
 dcsim_status scn_load_failures(scn_ctx *c, const dcsim_ynode *root);

@@ -201,6 +201,7 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
     TRY(scn_load_shortage(c, root));
     TRY(scn_load_deliveries(c, ds, rs, bs));
     TRY(scn_load_milestones(c, ms));
+    TRY(scn_load_grading(c, root));
     TRY(scn_load_failures(c, root));
     TRY(scn_load_fabric(c, root));
     TRY(scn_load_jobs(c, js));

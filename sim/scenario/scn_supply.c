@@ -411,3 +411,39 @@ dcsim_status scn_load_milestones(scn_ctx *c, const dcsim_ynode *ms)
     }
     return DCSIM_OK;
 }
+
+/* The grade scale: a milestone's slip at the confidence quantile, against the largest slip
+ * each letter allows (defaults A <= 0 d, B <= 30 d, C <= 90 d, D <= 180 d, else F). */
+dcsim_status scn_load_grading(scn_ctx *c, const dcsim_ynode *root)
+{
+    dcsim_scenario *sc = c->sc;
+    static const char *const letters[] = {"A", "B", "C", "D"};
+    static const int64_t defaults[] = {0, 30 * DCSIM_DAY_S, 90 * DCSIM_DAY_S, 180 * DCSIM_DAY_S};
+    sc->confidence = 0.8;
+    for (int k = 0; k < 4; k++)
+        sc->grade_max_s[k] = (double)defaults[k];
+    const dcsim_ynode *n = dcsim_ynode_get(root, "grading");
+    if (!n)
+        return DCSIM_OK;
+    TRY(scn_check_keys(c, n, "grading", scn_keys_grading));
+    TRY(scn_get_number(c, n, "confidence", "grading", false, 0.5, 0.99, &sc->confidence));
+    for (int k = 0; k < 4; k++) {
+        const dcsim_ynode *v = dcsim_ynode_get(n, letters[k]);
+        if (!v)
+            continue;
+        char sub[SCN_PATH];
+        int64_t d;
+        scn_join(sub, sizeof sub, "grading", letters[k]);
+        TRY(scn_need_scalar(c, v, sub));
+        /* A grade may allow a negative slip (early); durations here take a leading minus. */
+        bool neg = v->scalar[0] == '-';
+        char why[256];
+        if (!dcsim_parse_duration(v->scalar + neg, &d, why, sizeof why))
+            return scn_fail(c, v, sub, "%s", why);
+        sc->grade_max_s[k] = neg ? -(double)d : (double)d;
+        if (k > 0 && sc->grade_max_s[k] < sc->grade_max_s[k - 1])
+            return scn_fail(c, v, sub, "each grade must allow at least the slip of the one "
+                                       "before");
+    }
+    return DCSIM_OK;
+}

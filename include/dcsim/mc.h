@@ -1,0 +1,58 @@
+/* Monte Carlo: many replications of one scenario on threads, each a separate world with its
+ * own streams, reduced to quantile bands of the main series, a grade table per milestone and
+ * the drivers of slip. Results are identical for any thread count and any completion order:
+ * every replication writes only its own slots, and reductions run in replication order. */
+#ifndef DCSIM_MC_H
+#define DCSIM_MC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcsim/diag.h"
+#include "dcsim/scenario.h"
+
+typedef struct dcsim_mc_opts {
+    uint64_t runs;
+    unsigned threads;            /* 0: one per online CPU */
+    bool progress;               /* draw a progress bar on stderr */
+    size_t band_budget_bytes;    /* exact band quantiles while they fit, else histograms */
+    uint32_t driver_runs;        /* replications re-run per driver (0: min(runs, 200)) */
+    uint32_t max_drivers;        /* drivers whose slip contribution is measured (0: 8) */
+} dcsim_mc_opts;
+
+typedef struct dcsim_mc dcsim_mc;
+
+/* Run the replications 0 .. runs-1 of sc and reduce them. sc must outlive the result.
+ * Returns DCSIM_OK and *out (free with dcsim_mc_free), or an error in d. */
+dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
+                          dcsim_diag *d);
+
+/* Write runs.csv, bands.csv, milestones.csv, drivers.csv and meta.csv into dir. */
+dcsim_status dcsim_mc_write(const dcsim_mc *mc, const char *dir, const char *command_line,
+                            dcsim_diag *d);
+
+/* Read-outs, for the command line and tests. */
+typedef struct dcsim_mc_grade {
+    double p10_s, p50_s, p80_s, p90_s;  /* milestone time quantiles (s from start); INFINITY
+                                         * when that share of runs never reached it */
+    double slip_at_conf_days;           /* INFINITY when not reached at the confidence */
+    double mean_slip_days;              /* over the runs that reached it; NaN if none */
+    double p_on_time, p_never, p_power_limited;
+    char grade;                         /* 'A'..'D' or 'F' */
+} dcsim_mc_grade;
+void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t milestone, dcsim_mc_grade *g);
+
+/* Criticality of driver `name` ("stage:grid.substation") for a milestone, or 0. */
+double dcsim_mc_criticality(const dcsim_mc *mc, uint32_t milestone, const char *name);
+
+/* Band of series `name` at sample row: quantile q in {0.1, 0.5, 0.9} or the mean (q < 0). */
+double dcsim_mc_band(const dcsim_mc *mc, const char *name, uint32_t row, double q);
+/* Whether the bands are exact (true) or from histograms (false), and the histogram bin
+ * width of a series (its documented error bound). */
+bool dcsim_mc_bands_exact(const dcsim_mc *mc);
+double dcsim_mc_band_bin(const dcsim_mc *mc, const char *name);
+
+void dcsim_mc_free(dcsim_mc *mc);
+
+#endif

@@ -1,0 +1,612 @@
+/* The Monte Carlo runner: replications on POSIX threads (each a world of its own), reduced
+ * to quantile bands, a grade table per milestone and the drivers of slip. Determinism for any
+ * thread count: a replication writes only its own slots (or adds integers, which commute),
+ * and every reduction walks the replications in index order. */
+#include "dcsim/mc.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics.h>
+
+#include "dcsim/world.h"
+#include "analysis/mc_priv.h"
+
+const char *const mc_series_names[N_SERIES] = {
+    "supply_mw", "facility_mw", "it_mw", "racks_energized", "racks_stranded",
+    "gpus_energized", "gpus_up", "train_pflop_done"};
+#define series_names mc_series_names
+
+/* ---- small helpers ---- */
+
+static double quantile_inf(double *sorted, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    double pos = q * (double)(n - 1);
+    size_t hi = (size_t)ceil(pos);
+    if (isinf(sorted[hi]))
+        return INFINITY;        /* that share of runs never got there */
+    return gsl_stats_quantile_from_sorted_data(sorted, 1, n, q);
+}
+
+/* The elements of a milestone's cause chain: the immediate cause (power:S names source:S)
+ * and every activity on its critical path. */
+static char *chain_of(const char *cause, const char *path)
+{
+    size_t n = strlen(cause) + strlen(path) + 32;
+    char *out = malloc(n);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    if (strncmp(cause, "power:", 6) == 0 && strcmp(cause + 6, "demand") != 0)
+        snprintf(out, n, "source:%s\n", cause + 6);
+    else if (strncmp(cause, "building:", 9) == 0 || strncmp(cause, "delivery:", 9) == 0 ||
+             strncmp(cause, "install:", 8) == 0)
+        snprintf(out, n, "%s\n", cause);
+    const char *p = path;
+    while (*p) {
+        const char *e = strstr(p, " < ");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        size_t used = strlen(out);
+        /* Skip what the cause already named. */
+        if (!(len + 1 <= used && strncmp(out, p, len) == 0 && out[len] == '\n'))
+            snprintf(out + used, n - used, "%.*s\n", (int)len, p);
+        p = e ? e + 3 : p + len;
+    }
+    return out;
+}
+
+/* ---- the thread pool ---- */
+
+typedef void (*task_fn)(dcsim_mc *mc, uint64_t task, void *arg);
+
+typedef struct pool {
+    dcsim_mc *mc;
+    task_fn fn;
+    void *arg;
+    uint64_t n, next, done;
+    pthread_mutex_t lock;
+    bool progress;
+    struct timespec t0;
+    const char *what;
+} pool;
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void draw_progress(pool *p, uint64_t done)
+{
+    double el = since(&p->t0), rate = el > 0 ? (double)done / el : 0;
+    double left = rate > 0 ? (double)(p->n - done) / rate : 0;
+    int width = 30, fill = (int)((double)width * (double)done / (double)p->n);
+    fprintf(stderr, "\r%s [%.*s%*s] %llu/%llu, %.1f/s, %.0f s left ", p->what, fill,
+            "##############################", width - fill, "", (unsigned long long)done,
+            (unsigned long long)p->n, rate, left);
+    if (done == p->n)
+        fprintf(stderr, "\n");
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        uint64_t t = p->next < p->n && !p->mc->failed ? p->next++ : p->n;
+        pthread_mutex_unlock(&p->lock);
+        if (t >= p->n)
+            return NULL;
+        p->fn(p->mc, t, p->arg);
+        pthread_mutex_lock(&p->lock);
+        uint64_t done = ++p->done;
+        /* Redraw at most ~20 times a second's worth of tasks: every 1/100 of the work. */
+        if (p->progress && (done == p->n || done % (p->n / 100 + 1) == 0))
+            draw_progress(p, done);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+static void run_pool(dcsim_mc *mc, uint64_t n, task_fn fn, void *arg, const char *what)
+{
+    pool p = {.mc = mc, .fn = fn, .arg = arg, .n = n, .progress = mc->o.progress, .what = what};
+    pthread_mutex_init(&p.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &p.t0);
+    unsigned k = mc->o.threads;
+    pthread_t *th = calloc(k, sizeof *th);
+    unsigned started = 0;
+    for (; th && started < k; started++)
+        if (pthread_create(&th[started], NULL, worker, &p) != 0)
+            break;
+    if (started == 0)
+        worker(&p);         /* no thread could start: do the work here */
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    pthread_mutex_destroy(&p.lock);
+}
+
+static void fail(dcsim_mc *mc, const dcsim_diag *d)
+{
+    pthread_mutex_lock(&mc->lock);
+    if (!mc->failed) {
+        mc->failed = true;
+        mc->fail_status = d->status ? d->status : DCSIM_ERUNTIME;
+        snprintf(mc->fail_msg, sizeof mc->fail_msg, "%.500s", d->msg);
+    }
+    pthread_mutex_unlock(&mc->lock);
+}
+
+/* ---- replications ---- */
+
+static void record_series(dcsim_mc *mc, uint64_t rep, const dcsim_world *w)
+{
+    long col[N_SERIES];
+    for (int s = 0; s < N_SERIES; s++)
+        col[s] = dcsim_world_column(w, series_names[s]);
+    for (uint32_t r = 0; r < mc->rows; r++)
+        for (int s = 0; s < N_SERIES; s++) {
+            double v = dcsim_world_value(w, r, col[s]);
+            if (!isfinite(v))
+                v = 0;
+            size_t cell = (size_t)r * N_SERIES + (size_t)s;
+            if (mc->exact) {
+                mc->vals[cell * mc->o.runs + rep] = (float)v;
+                continue;
+            }
+            double x = v / mc->hist_max[s] * HIST_BINS;
+            long bin = x < 0 ? 0 : x >= HIST_BINS ? HIST_BINS - 1 : (long)x;
+            __atomic_fetch_add(&mc->hist[cell * HIST_BINS + (size_t)bin], 1u, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&mc->sums[cell], (int64_t)llround(v * MEAN_SCALE),
+                               __ATOMIC_RELAXED);
+        }
+}
+
+static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
+{
+    (void)arg;
+    const dcsim_scenario *sc = mc->sc;
+    dcsim_diag d;
+    dcsim_diag_clear(&d);
+    dcsim_world *w = NULL;
+    if (dcsim_world_create(sc, rep, &w, &d) || dcsim_world_run(w, &d)) {
+        fail(mc, &d);
+        dcsim_world_destroy(w);
+        return;
+    }
+    rep_result *r = &mc->rep[rep];
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        r->ms_time[i] = dcsim_world_milestone_time(w, i);
+        const char *cause = dcsim_world_milestone_cause(w, i);
+        r->ms_power[i] = strncmp(cause, "power:", 6) == 0;
+        r->ms_chain[i] = chain_of(cause, dcsim_world_milestone_path(w, i));
+    }
+    for (uint32_t j = 0; j < sc->n_jobs; j++)
+        r->job_finish[j] = dcsim_world_job_finish(w, j);
+    dcsim_world_totals(w, &r->tot);
+    record_series(mc, rep, w);
+    dcsim_world_destroy(w);
+}
+
+/* ---- drivers ---- */
+
+static long driver_index(dcsim_mc *mc, const char *name, size_t len)
+{
+    for (uint32_t k = 0; k < mc->n_drivers; k++)
+        if (strlen(mc->drivers[k].name) == len && strncmp(mc->drivers[k].name, name, len) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* What "kind:name" holds fixed: an activity, a source's tranches or a delivery. */
+static void resolve(const dcsim_scenario *sc, driver *dr)
+{
+    const char *colon = strchr(dr->name, ':');
+    const char *n = colon ? colon + 1 : dr->name;
+    dr->kind = -1;
+    if (strncmp(dr->name, "source:", 7) == 0) {
+        for (uint32_t s = 0; s < sc->n_sources; s++)
+            if (strcmp(sc->sources[s].name, n) == 0)
+                dr->kind = DCSIM_DRIVER_SOURCE, dr->index = s;
+    } else if (strncmp(dr->name, "delivery:", 9) == 0) {
+        for (uint32_t i = 0; i < sc->n_deliveries; i++)
+            if (strcmp(sc->deliveries[i].name, n) == 0)
+                dr->kind = DCSIM_DRIVER_DELIVERY, dr->index = i;
+    } else if (strncmp(dr->name, "install:", 8) != 0) {
+        for (uint32_t a = 0; a < sc->n_activities; a++)
+            if (strcmp(sc->activities[a].name, n) == 0)
+                dr->kind = DCSIM_DRIVER_ACTIVITY, dr->index = a;
+    }
+}
+
+/* Criticality: count, per milestone, the runs in which each element was on its chain. */
+static bool count_criticality(dcsim_mc *mc)
+{
+    const dcsim_scenario *sc = mc->sc;
+    uint32_t cap = 0;
+    for (uint64_t rep = 0; rep < mc->o.runs; rep++)
+        for (uint32_t i = 0; i < sc->n_milestones; i++) {
+            const char *p = mc->rep[rep].ms_chain[i];
+            while (p && *p) {
+                const char *e = strchr(p, '\n');
+                size_t len = (size_t)(e - p);
+                if (driver_index(mc, p, len) < 0) {
+                    if (mc->n_drivers == cap) {
+                        cap = cap ? 2 * cap : 16;
+                        driver *nd = realloc(mc->drivers, cap * sizeof *nd);
+                        if (!nd)
+                            return false;
+                        mc->drivers = nd;
+                    }
+                    driver *dr = &mc->drivers[mc->n_drivers++];
+                    dr->name = strndup(p, len);
+                    if (!dr->name)
+                        return false;
+                    resolve(sc, dr);
+                }
+                p = e + 1;
+            }
+        }
+    size_t cells = (size_t)sc->n_milestones * mc->n_drivers + 1;
+    mc->crit = calloc(cells, sizeof *mc->crit);
+    mc->contrib = malloc(cells * sizeof *mc->contrib);
+    if (!mc->crit || !mc->contrib)
+        return false;
+    for (size_t k = 0; k < cells; k++)
+        mc->contrib[k] = NAN;
+    for (uint64_t rep = 0; rep < mc->o.runs; rep++)
+        for (uint32_t i = 0; i < sc->n_milestones; i++) {
+            const char *p = mc->rep[rep].ms_chain[i];
+            while (p && *p) {
+                const char *e = strchr(p, '\n');
+                long k = driver_index(mc, p, (size_t)(e - p));
+                mc->crit[(size_t)i * mc->n_drivers + (size_t)k]++;
+                p = e + 1;
+            }
+        }
+    return true;
+}
+
+typedef struct fix_job {
+    uint32_t *which;             /* drivers measured */
+    uint32_t n;
+    int64_t *times;              /* [(which R + rep) n_ms + ms] */
+} fix_job;
+
+static void replicate_fixed(dcsim_mc *mc, uint64_t task, void *arg)
+{
+    fix_job *fj = arg;
+    const dcsim_scenario *sc = mc->sc;
+    uint64_t k = task / mc->driver_runs, rep = task % mc->driver_runs;
+    const driver *dr = &mc->drivers[fj->which[k]];
+    dcsim_diag d;
+    dcsim_diag_clear(&d);
+    dcsim_world *w = NULL;
+    if (dcsim_world_create(sc, rep, &w, &d)) {
+        fail(mc, &d);
+        return;
+    }
+    dcsim_world_fix(w, (dcsim_driver_kind)dr->kind, dr->index);
+    if (dcsim_world_run(w, &d)) {
+        fail(mc, &d);
+    } else {
+        for (uint32_t i = 0; i < sc->n_milestones; i++)
+            fj->times[task * sc->n_milestones + i] = dcsim_world_milestone_time(w, i);
+    }
+    dcsim_world_destroy(w);
+}
+
+static double p80_slip_days(const dcsim_mc *mc, const int64_t *times, size_t stride,
+                            uint32_t ms, uint32_t n, double *scratch)
+{
+    const dcsim_milestone *m = &mc->sc->milestones[ms];
+    for (uint32_t r = 0; r < n; r++) {
+        int64_t t = times[(size_t)r * stride + ms];
+        scratch[r] = t < 0 ? INFINITY : (double)(t - m->planned_s) / 86400.0;
+    }
+    gsl_sort(scratch, 1, n);
+    return quantile_inf(scratch, n, mc->sc->confidence);
+}
+
+/* Slip contribution: hold each of the most critical fixable drivers at its planned value,
+ * re-run the first R replications, and compare the confidence-quantile slip with the same R
+ * replications as run. */
+static bool measure_drivers(dcsim_mc *mc)
+{
+    const dcsim_scenario *sc = mc->sc;
+    uint32_t nd = mc->n_drivers, nm = sc->n_milestones;
+    if (!nd || !nm)
+        return true;
+    double *best = calloc(nd, sizeof *best);
+    uint32_t *which = calloc(nd, sizeof *which);
+    if (!best || !which) {
+        free(best), free(which);
+        return false;
+    }
+    for (uint32_t k = 0; k < nd; k++)
+        for (uint32_t i = 0; i < nm; i++)
+            best[k] = fmax(best[k], (double)mc->crit[(size_t)i * nd + k]);
+    uint32_t n = 0, max = mc->o.max_drivers ? mc->o.max_drivers : 8;
+    /* Most critical first; ties in the order drivers were first seen. */
+    for (uint32_t pick = 0; pick < max; pick++) {
+        long arg = -1;
+        for (uint32_t k = 0; k < nd; k++)
+            if (mc->drivers[k].kind >= 0 && best[k] > 0 && (arg < 0 || best[k] > best[arg]))
+                arg = k;
+        if (arg < 0)
+            break;
+        which[n++] = (uint32_t)arg;
+        best[arg] = 0;
+    }
+    free(best);
+    uint32_t R = mc->driver_runs;
+    fix_job fj = {.which = which, .n = n};
+    fj.times = malloc(((size_t)n * R * nm + 1) * sizeof *fj.times);
+    int64_t *base = malloc(((size_t)R * nm + 1) * sizeof *base);
+    double *scratch = malloc(((size_t)R + 1) * sizeof *scratch);
+    if (!fj.times || !base || !scratch) {
+        free(which), free(fj.times), free(base), free(scratch);
+        return false;
+    }
+    if (n)
+        run_pool(mc, (uint64_t)n * R, replicate_fixed, &fj, "drivers");
+    for (uint32_t r = 0; r < R; r++)
+        for (uint32_t i = 0; i < nm; i++)
+            base[(size_t)r * nm + i] = mc->rep[r].ms_time[i];
+    for (uint32_t i = 0; i < nm && !mc->failed; i++) {
+        double b = p80_slip_days(mc, base, nm, i, R, scratch);
+        for (uint32_t k = 0; k < n; k++) {
+            double f = p80_slip_days(mc, fj.times + (size_t)k * R * nm, nm, i, R, scratch);
+            /* inf - inf: never reached either way, no measurable change. */
+            mc->contrib[(size_t)i * nd + which[k]] = isinf(f) && isinf(b) ? 0 : f - b;
+        }
+    }
+    free(which), free(fj.times), free(base), free(scratch);
+    return true;
+}
+
+/* ---- bands ---- */
+
+static double hist_quantile(const uint32_t *h, uint64_t n, double width, double q)
+{
+    double target = q * (double)n, cum = 0;
+    for (int b = 0; b < HIST_BINS; b++) {
+        if (cum + h[b] >= target && h[b] > 0)
+            return width * (b + (target - cum) / h[b]);
+        cum += h[b];
+    }
+    return width * HIST_BINS;
+}
+
+static bool reduce_bands(dcsim_mc *mc)
+{
+    size_t cells = (size_t)mc->rows * N_SERIES;
+    uint64_t n = mc->o.runs;
+    mc->band = malloc((cells + 1) * 4 * sizeof *mc->band);
+    double *tmp = mc->exact ? malloc((n + 1) * sizeof *tmp) : NULL;
+    if (!mc->band || (mc->exact && !tmp)) {
+        free(tmp);
+        return false;
+    }
+    for (size_t c = 0; c < cells; c++) {
+        double *out = &mc->band[c * 4];
+        if (mc->exact) {
+            for (uint64_t r = 0; r < n; r++)
+                tmp[r] = mc->vals[c * n + r];
+            out[3] = gsl_stats_mean(tmp, 1, n);
+            gsl_sort(tmp, 1, n);
+            out[0] = gsl_stats_quantile_from_sorted_data(tmp, 1, n, 0.1);
+            out[1] = gsl_stats_quantile_from_sorted_data(tmp, 1, n, 0.5);
+            out[2] = gsl_stats_quantile_from_sorted_data(tmp, 1, n, 0.9);
+        } else {
+            int s = (int)(c % N_SERIES);
+            double width = mc->hist_max[s] / HIST_BINS;
+            const uint32_t *h = &mc->hist[c * HIST_BINS];
+            out[0] = hist_quantile(h, n, width, 0.1);
+            out[1] = hist_quantile(h, n, width, 0.5);
+            out[2] = hist_quantile(h, n, width, 0.9);
+            out[3] = (double)mc->sums[c] / MEAN_SCALE / (double)n;
+        }
+    }
+    free(tmp);
+    return true;
+}
+
+/* Upper bounds of each series for the histograms: nothing can exceed what is built. */
+static void hist_bounds(dcsim_mc *mc)
+{
+    const dcsim_scenario *sc = mc->sc;
+    double supply = 0, it = 0, fac = 0, pflop = 0;
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        if (sc->sources[s].type != DCSIM_SOURCE_STORAGE)
+            supply += sc->sources[s].capacity_w;
+    for (uint32_t b = 0; b < sc->n_buildings; b++) {
+        const dcsim_building *bd = &sc->buildings[b];
+        double pue = bd->pue;
+        for (uint32_t k = 0; k < bd->n_pue; k++)
+            pue = fmax(pue, bd->pue_value[k]);
+        it += bd->it_capacity_w;
+        fac += bd->it_capacity_w * pue + bd->overhead_w;
+    }
+    for (uint32_t j = 0; j < sc->n_jobs; j++)
+        pflop += sc->jobs[j].total_flop / 1e15;
+    double maxes[N_SERIES] = {supply / 1e6, fac / 1e6, it / 1e6, sc->n_racks, sc->n_racks,
+                              (double)sc->n_gpus, (double)sc->n_gpus, pflop};
+    for (int s = 0; s < N_SERIES; s++)
+        mc->hist_max[s] = maxes[s] > 0 ? maxes[s] * 1.0000001 : 1.0;
+}
+
+/* ---- public ---- */
+
+dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
+                          dcsim_diag *d)
+{
+    *out = NULL;
+    if (o->runs == 0)
+        return dcsim_diag_set(d, DCSIM_EINPUT, NULL, 0, 0, "a Monte Carlo needs at least 1 run");
+    dcsim_mc *mc = calloc(1, sizeof *mc);
+    if (!mc)
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    mc->sc = sc;
+    mc->o = *o;
+    if (mc->o.threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        mc->o.threads = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (mc->o.band_budget_bytes == 0)
+        mc->o.band_budget_bytes = (size_t)256 << 20;
+    mc->driver_runs = o->driver_runs ? o->driver_runs : (uint32_t)fmin((double)o->runs, 200);
+    if (mc->driver_runs > o->runs)
+        mc->driver_runs = (uint32_t)o->runs;
+    pthread_mutex_init(&mc->lock, NULL);
+    mc->rows = (uint32_t)(sc->horizon_s / sc->sample_s + 1);
+    mc->row_time = malloc(((size_t)mc->rows + 1) * sizeof *mc->row_time);
+    mc->rep = calloc(o->runs, sizeof *mc->rep);
+    bool ok = mc->row_time && mc->rep;
+    for (uint64_t r = 0; ok && r < o->runs; r++) {
+        rep_result *rr = &mc->rep[r];
+        rr->ms_time = calloc(sc->n_milestones + 1, sizeof *rr->ms_time);
+        rr->ms_chain = calloc(sc->n_milestones + 1, sizeof *rr->ms_chain);
+        rr->ms_power = calloc(sc->n_milestones + 1, sizeof *rr->ms_power);
+        rr->job_finish = calloc(sc->n_jobs + 1, sizeof *rr->job_finish);
+        ok = rr->ms_time && rr->ms_chain && rr->ms_power && rr->job_finish;
+    }
+    size_t cells = (size_t)mc->rows * N_SERIES;
+    double exact_bytes = (double)cells * (double)o->runs * sizeof(float);
+    mc->exact = exact_bytes <= (double)mc->o.band_budget_bytes;
+    if (ok && mc->exact) {
+        mc->vals = malloc(cells * o->runs * sizeof *mc->vals + 1);
+        ok = mc->vals != NULL;
+    } else if (ok) {
+        hist_bounds(mc);
+        mc->hist = calloc(cells * HIST_BINS + 1, sizeof *mc->hist);
+        mc->sums = calloc(cells + 1, sizeof *mc->sums);
+        ok = mc->hist && mc->sums;
+    }
+    if (!ok) {
+        dcsim_mc_free(mc);
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0,
+                              "out of memory for %llu runs", (unsigned long long)o->runs);
+    }
+    for (uint32_t r = 0; r < mc->rows; r++)
+        mc->row_time[r] = (int64_t)r * sc->sample_s;
+
+    run_pool(mc, o->runs, replicate, NULL, "runs");
+    ok = !mc->failed && count_criticality(mc) && reduce_bands(mc);
+    ok = ok && measure_drivers(mc);
+    if (mc->failed || !ok) {
+        dcsim_status st = mc->failed ? mc->fail_status : DCSIM_ENOMEM;
+        dcsim_diag_set(d, st, NULL, 0, 0, "%s", mc->failed ? mc->fail_msg : "out of memory");
+        dcsim_mc_free(mc);
+        return st;
+    }
+    *out = mc;
+    return DCSIM_OK;
+}
+
+void dcsim_mc_free(dcsim_mc *mc)
+{
+    if (!mc)
+        return;
+    if (mc->rep)
+        for (uint64_t r = 0; r < mc->o.runs; r++) {
+            rep_result *rr = &mc->rep[r];
+            if (rr->ms_chain)
+                for (uint32_t i = 0; i < mc->sc->n_milestones; i++)
+                    free(rr->ms_chain[i]);
+            free(rr->ms_time), free(rr->ms_chain), free(rr->ms_power), free(rr->job_finish);
+        }
+    for (uint32_t k = 0; k < mc->n_drivers; k++)
+        free(mc->drivers[k].name);
+    free(mc->drivers), free(mc->crit), free(mc->contrib);
+    free(mc->rep), free(mc->row_time), free(mc->vals), free(mc->hist), free(mc->sums);
+    free(mc->band);
+    pthread_mutex_destroy(&mc->lock);
+    free(mc);
+}
+
+void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t ms, dcsim_mc_grade *g)
+{
+    const dcsim_scenario *sc = mc->sc;
+    const dcsim_milestone *m = &sc->milestones[ms];
+    uint64_t n = mc->o.runs, reached = 0, on_time = 0, power = 0;
+    double *t = malloc((n + 1) * sizeof *t), slip_sum = 0;
+    if (!t) {
+        memset(g, 0, sizeof *g);
+        g->grade = '?';
+        return;
+    }
+    for (uint64_t r = 0; r < n; r++) {
+        int64_t x = mc->rep[r].ms_time[ms];
+        t[r] = x < 0 ? INFINITY : (double)x;
+        if (x >= 0) {
+            reached++;
+            on_time += x <= m->planned_s;
+            slip_sum += (double)(x - m->planned_s) / 86400.0;
+        }
+        power += mc->rep[r].ms_power[ms];
+    }
+    gsl_sort(t, 1, n);
+    g->p10_s = quantile_inf(t, n, 0.1);
+    g->p50_s = quantile_inf(t, n, 0.5);
+    g->p80_s = quantile_inf(t, n, 0.8);
+    g->p90_s = quantile_inf(t, n, 0.9);
+    double at = quantile_inf(t, n, sc->confidence);
+    g->slip_at_conf_days = isinf(at) ? INFINITY : (at - (double)m->planned_s) / 86400.0;
+    g->mean_slip_days = reached ? slip_sum / (double)reached : NAN;
+    g->p_on_time = (double)on_time / (double)n;
+    g->p_never = (double)(n - reached) / (double)n;
+    g->p_power_limited = (double)power / (double)n;
+    g->grade = 'F';
+    if (!isinf(g->slip_at_conf_days))
+        for (int k = 3; k >= 0; k--)
+            if (g->slip_at_conf_days * 86400.0 <= sc->grade_max_s[k] + 1e-6)
+                g->grade = (char)('A' + k);
+    free(t);
+}
+
+double dcsim_mc_criticality(const dcsim_mc *mc, uint32_t ms, const char *name)
+{
+    long k = driver_index((dcsim_mc *)mc, name, strlen(name));
+    if (k < 0 || ms >= mc->sc->n_milestones)
+        return 0;
+    return (double)mc->crit[(size_t)ms * mc->n_drivers + (size_t)k] / (double)mc->o.runs;
+}
+
+static int series_index(const char *name)
+{
+    for (int s = 0; s < N_SERIES; s++)
+        if (strcmp(series_names[s], name) == 0)
+            return s;
+    return -1;
+}
+
+double dcsim_mc_band(const dcsim_mc *mc, const char *name, uint32_t row, double q)
+{
+    int s = series_index(name);
+    if (s < 0 || row >= mc->rows)
+        return NAN;
+    const double *b = &mc->band[((size_t)row * N_SERIES + (size_t)s) * 4];
+    return q < 0 ? b[3] : q < 0.3 ? b[0] : q < 0.7 ? b[1] : b[2];
+}
+
+bool dcsim_mc_bands_exact(const dcsim_mc *mc)
+{
+    return mc->exact;
+}
+
+double dcsim_mc_band_bin(const dcsim_mc *mc, const char *name)
+{
+    int s = series_index(name);
+    return s < 0 || mc->exact ? 0 : mc->hist_max[s] / HIST_BINS;
+}
+

@@ -1,0 +1,62 @@
+/* Private to the Monte Carlo: the state shared by the runner (mc.c) and the writers
+ * (mc_write.c). */
+#ifndef DCSIM_MC_PRIV_H
+#define DCSIM_MC_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dcsim/mc.h"
+#include "dcsim/world.h"
+
+#define N_SERIES 8
+/* The series banded in bands.csv, in column order. */
+extern const char *const mc_series_names[N_SERIES];
+
+/* Histogram estimator: this many fixed bins per series and step over [0, max]. The quantile
+ * read from it is within one bin width of the exact one (docs/model.md). */
+#define HIST_BINS 2048
+/* Means in histogram mode are sums of values in thousandths, kept as integers so that the
+ * order threads add them in cannot change a bit. */
+#define MEAN_SCALE 1000.0
+
+typedef struct rep_result {
+    int64_t *ms_time;            /* per milestone, -1 not reached */
+    char **ms_chain;             /* per milestone: elements of its cause chain, '\n'-separated */
+    bool *ms_power;
+    dcsim_run_totals tot;
+    int64_t *job_finish;
+} rep_result;
+
+typedef struct driver {
+    char *name;                  /* "stage:grid.substation" */
+    int kind;                    /* dcsim_driver_kind, or -1 when it cannot be fixed */
+    uint32_t index;
+} driver;
+
+struct dcsim_mc {
+    const dcsim_scenario *sc;
+    dcsim_mc_opts o;
+    uint32_t rows;
+    int64_t *row_time;
+    rep_result *rep;
+    bool exact;
+    float *vals;                 /* exact: [(row N + s) runs + rep] */
+    uint32_t *hist;              /* histograms: [(row N + s) BINS + bin] */
+    int64_t *sums;               /* histograms: [(row N + s)] in thousandths */
+    double hist_max[N_SERIES];
+    double *band;                /* [(row N + s) 4]: p10, p50, p90, mean */
+    driver *drivers;
+    uint32_t n_drivers;
+    uint32_t *crit;              /* [ms n_drivers + d]: runs where d was critical */
+    uint32_t driver_runs;
+    double *contrib;             /* [ms n_drivers + d]: P80 slip change in days, NaN if none */
+    bool failed;
+    dcsim_status fail_status;
+    char fail_msg[512];         /* the first failure, as the world reported it */
+    pthread_mutex_t lock;
+};
+
+
+#endif

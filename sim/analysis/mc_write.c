@@ -1,0 +1,270 @@
+/* The Monte Carlo's outputs: runs.csv (one row per replication), bands.csv (quantiles of the
+ * main series per sample step), milestones.csv (the grade table), drivers.csv (criticality
+ * and slip contribution, ranked) and meta.csv. Column names are a contract: add, never
+ * rename. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/mc_priv.h"
+#include "dcsim/csv.h"
+#include "dcsim/units.h"
+#include "dcsim/version.h"
+
+static dcsim_csvw *open_in(const char *dir, const char *name, dcsim_diag *d)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return dcsim_csvw_open(path, d);
+}
+
+static void date_or_empty(dcsim_csvw *w, const dcsim_scenario *sc, double t)
+{
+    char buf[32];
+    if (!isfinite(t) || t < 0) {
+        dcsim_csvw_empty(w);
+        return;
+    }
+    dcsim_csvw_str(w, dcsim_format_date(sc->start_unix + (int64_t)llround(t), buf, sizeof buf));
+}
+
+static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = mc->sc;
+    dcsim_csvw *w = open_in(dir, "runs.csv", d);
+    if (!w)
+        return d->status;
+    dcsim_csvw_str(w, "replication");
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        char col[160];
+        snprintf(col, sizeof col, "%s_date", sc->milestones[i].name);
+        dcsim_csvw_str(w, col);
+        snprintf(col, sizeof col, "%s_slip_days", sc->milestones[i].name);
+        dcsim_csvw_str(w, col);
+    }
+    static const char *const tot[] = {"stranded_rack_days", "facility_mwh", "gpu_hours_busy",
+                                      "train_pflop_done", "train_goodput"};
+    for (size_t k = 0; k < 5; k++)
+        dcsim_csvw_str(w, tot[k]);
+    for (uint32_t j = 0; j < sc->n_jobs; j++) {
+        char col[160];
+        snprintf(col, sizeof col, "%s_finish", sc->jobs[j].name);
+        dcsim_csvw_str(w, col);
+    }
+    dcsim_csvw_endrow(w);
+    for (uint64_t r = 0; r < mc->o.runs; r++) {
+        const rep_result *rr = &mc->rep[r];
+        dcsim_csvw_i64(w, (int64_t)r);
+        for (uint32_t i = 0; i < sc->n_milestones; i++) {
+            int64_t t = rr->ms_time[i];
+            date_or_empty(w, sc, t < 0 ? NAN : (double)t);
+            if (t < 0)
+                dcsim_csvw_empty(w);
+            else
+                dcsim_csvw_f64(w, (double)(t - sc->milestones[i].planned_s) / 86400.0, 3);
+        }
+        dcsim_csvw_f64(w, rr->tot.stranded_rack_days, 3);
+        dcsim_csvw_f64(w, rr->tot.facility_mwh, 3);
+        dcsim_csvw_f64(w, rr->tot.gpu_hours_busy, 1);
+        dcsim_csvw_f64(w, rr->tot.train_pflop, 3);
+        dcsim_csvw_f64(w, rr->tot.goodput, 6);
+        for (uint32_t j = 0; j < sc->n_jobs; j++)
+            date_or_empty(w, sc, rr->job_finish[j] < 0 ? NAN : (double)rr->job_finish[j]);
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
+static dcsim_status write_bands(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = mc->sc;
+    dcsim_csvw *w = open_in(dir, "bands.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const stat[] = {"_p10", "_p50", "_p90", "_mean"};
+    dcsim_csvw_str(w, "time_s");
+    dcsim_csvw_str(w, "date");
+    for (int s = 0; s < N_SERIES; s++)
+        for (int k = 0; k < 4; k++) {
+            char col[128];
+            snprintf(col, sizeof col, "%s%s", mc_series_names[s], stat[k]);
+            dcsim_csvw_str(w, col);
+        }
+    dcsim_csvw_endrow(w);
+    for (uint32_t r = 0; r < mc->rows; r++) {
+        dcsim_csvw_i64(w, mc->row_time[r]);
+        date_or_empty(w, sc, (double)mc->row_time[r]);
+        for (int s = 0; s < N_SERIES; s++)
+            for (int k = 0; k < 4; k++)
+                dcsim_csvw_f64(w, mc->band[((size_t)r * N_SERIES + (size_t)s) * 4 + (size_t)k],
+                               4);
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
+static void days_or_empty(dcsim_csvw *w, double days)
+{
+    if (isfinite(days))
+        dcsim_csvw_f64(w, days, 3);
+    else
+        dcsim_csvw_empty(w);
+}
+
+static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = mc->sc;
+    dcsim_csvw *w = open_in(dir, "milestones.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const cols[] = {
+        "milestone", "metric", "threshold", "planned", "p10", "p50", "p80", "p90",
+        "mean_slip_days", "p_on_time", "p_never", "confidence", "slip_at_confidence_days",
+        "grade", "p_power_limited", "runs"};
+    for (size_t k = 0; k < sizeof cols / sizeof *cols; k++)
+        dcsim_csvw_str(w, cols[k]);
+    dcsim_csvw_endrow(w);
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        const dcsim_milestone *m = &sc->milestones[i];
+        dcsim_mc_grade g;
+        dcsim_mc_grade_of(mc, i, &g);
+        dcsim_csvw_str(w, m->name);
+        dcsim_csvw_str(w, dcsim_metric_name(m->metric));
+        dcsim_csvw_f64(w, m->threshold, 3);
+        date_or_empty(w, sc, (double)m->planned_s);
+        /* A quantile that falls among runs that never reached it is written empty. */
+        date_or_empty(w, sc, g.p10_s);
+        date_or_empty(w, sc, g.p50_s);
+        date_or_empty(w, sc, g.p80_s);
+        date_or_empty(w, sc, g.p90_s);
+        days_or_empty(w, g.mean_slip_days);
+        dcsim_csvw_f64(w, g.p_on_time, 4);
+        dcsim_csvw_f64(w, g.p_never, 4);
+        dcsim_csvw_f64(w, sc->confidence, 2);
+        days_or_empty(w, g.slip_at_conf_days);
+        char grade[2] = {g.grade, '\0'};
+        dcsim_csvw_str(w, grade);
+        dcsim_csvw_f64(w, g.p_power_limited, 4);
+        dcsim_csvw_i64(w, (int64_t)mc->o.runs);
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
+typedef struct ranked {
+    uint32_t driver;
+    double crit, contrib;
+} ranked;
+
+/* Rank by slip contribution (largest reduction first: most negative), then criticality. */
+static int by_rank(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    bool fx = isfinite(x->contrib), fy = isfinite(y->contrib);
+    if (fx != fy)
+        return fx ? -1 : 1;
+    if (fx && x->contrib != y->contrib)
+        return x->contrib < y->contrib ? -1 : 1;
+    if (x->crit != y->crit)
+        return x->crit > y->crit ? -1 : 1;
+    return (x->driver > y->driver) - (x->driver < y->driver);
+}
+
+static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = mc->sc;
+    dcsim_csvw *w = open_in(dir, "drivers.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const cols[] = {"milestone", "rank", "driver", "criticality",
+                                       "slip_contribution_days", "contribution_runs"};
+    for (size_t k = 0; k < sizeof cols / sizeof *cols; k++)
+        dcsim_csvw_str(w, cols[k]);
+    dcsim_csvw_endrow(w);
+    ranked *rk = malloc((mc->n_drivers + 1) * sizeof *rk);
+    if (!rk) {
+        dcsim_csvw_close(w, NULL);
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        uint32_t n = 0;
+        for (uint32_t k = 0; k < mc->n_drivers; k++) {
+            size_t cell = (size_t)i * mc->n_drivers + k;
+            if (!mc->crit[cell])
+                continue;
+            rk[n++] = (ranked){k, (double)mc->crit[cell] / (double)mc->o.runs,
+                               mc->contrib[cell]};
+        }
+        qsort(rk, n, sizeof *rk, by_rank);
+        for (uint32_t k = 0; k < n; k++) {
+            dcsim_csvw_str(w, sc->milestones[i].name);
+            dcsim_csvw_i64(w, k + 1);
+            dcsim_csvw_str(w, mc->drivers[rk[k].driver].name);
+            dcsim_csvw_f64(w, rk[k].crit, 4);
+            days_or_empty(w, rk[k].contrib);
+            if (isfinite(rk[k].contrib))
+                dcsim_csvw_i64(w, mc->driver_runs);
+            else
+                dcsim_csvw_empty(w);
+            dcsim_csvw_endrow(w);
+        }
+    }
+    free(rk);
+    return dcsim_csvw_close(w, d);
+}
+
+static void kv(dcsim_csvw *w, const char *key, const char *value)
+{
+    dcsim_csvw_str(w, key);
+    dcsim_csvw_str(w, value);
+    dcsim_csvw_endrow(w);
+}
+
+static dcsim_status write_meta(const dcsim_mc *mc, const char *dir, const char *cmd,
+                               dcsim_diag *d)
+{
+    const dcsim_scenario *sc = mc->sc;
+    dcsim_csvw *w = open_in(dir, "meta.csv", d);
+    if (!w)
+        return d->status;
+    char buf[64];
+    kv(w, "key", "value");
+    kv(w, "dcsim_version", DCSIM_VERSION);
+    kv(w, "kind", "mc");
+    kv(w, "scenario", sc->path);
+    kv(w, "scenario_name", sc->name);
+    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)sc->file_hash);
+    kv(w, "scenario_fnv1a64", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sc->seed);
+    kv(w, "seed", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)mc->o.runs);
+    kv(w, "runs", buf);
+    kv(w, "partial", "false");
+    kv(w, "bands", mc->exact ? "exact" : "histogram");
+    snprintf(buf, sizeof buf, "%u", mc->driver_runs);
+    kv(w, "driver_runs", buf);
+    kv(w, "start", dcsim_format_date(sc->start_unix, buf, sizeof buf));
+    snprintf(buf, sizeof buf, "%lld", (long long)sc->horizon_s);
+    kv(w, "horizon_s", buf);
+    snprintf(buf, sizeof buf, "%lld", (long long)sc->sample_s);
+    kv(w, "sample_s", buf);
+    /* The thread count is not written: the outputs do not depend on it. */
+    kv(w, "command_line", cmd ? cmd : "");
+    return dcsim_csvw_close(w, d);
+}
+
+dcsim_status dcsim_mc_write(const dcsim_mc *mc, const char *dir, const char *command_line,
+                            dcsim_diag *d)
+{
+    dcsim_status st = write_runs(mc, dir, d);
+    if (!st)
+        st = write_bands(mc, dir, d);
+    if (!st)
+        st = write_grades(mc, dir, d);
+    if (!st)
+        st = write_drivers(mc, dir, d);
+    if (!st)
+        st = write_meta(mc, dir, command_line, d);
+    return st;
+}

@@ -199,7 +199,7 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
 
 /* ---- drivers ---- */
 
-static long driver_index(dcsim_mc *mc, const char *name, size_t len)
+static long driver_index(const dcsim_mc *mc, const char *name, size_t len)
 {
     for (uint32_t k = 0; k < mc->n_drivers; k++)
         if (strlen(mc->drivers[k].name) == len && strncmp(mc->drivers[k].name, name, len) == 0)
@@ -576,7 +576,7 @@ void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t ms, dcsim_mc_grade *g)
 
 double dcsim_mc_criticality(const dcsim_mc *mc, uint32_t ms, const char *name)
 {
-    long k = driver_index((dcsim_mc *)mc, name, strlen(name));
+    long k = driver_index(mc, name, strlen(name));
     if (k < 0 || ms >= mc->sc->n_milestones)
         return 0;
     return (double)mc->crit[(size_t)ms * mc->n_drivers + (size_t)k] / (double)mc->o.runs;

@@ -10,6 +10,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "dcsim/mc.h"
 #include "dcsim/scenario.h"
 #include "support/testutil.h"
@@ -195,6 +200,65 @@ static void histogram_within_bound(void **state)
     dcsim_scenario_free(sc);
 }
 
+/* Ctrl-C during `dcsim mc`: exit 130, and the output holds exactly the completed
+ * replications 0 .. n-1, with meta.csv saying partial. */
+static void interrupt_keeps_completed(void **state)
+{
+    (void)state;
+    const char *bin = getenv("DCSIM_BIN");
+    if (!bin)
+        bin = "build/dcsim";
+    char scen[4096], *dir = tu_mkdtemp(), out[4200];
+    tu_src_path("tests/scenarios/mc-uniform.yaml", scen, sizeof scen);
+    snprintf(out, sizeof out, "%s/mc", dir);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        /* Far more runs than can finish before the signal. */
+        execl(bin, bin, "mc", scen, "-n", "50000000", "-j", "2", "-q", "-o", out, (char *)NULL);
+        _exit(127);
+    }
+    struct timespec ts = {0, 700 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 130);
+    dcsim_csv_table *meta = tu_read_csv(out, "meta.csv");
+    assert_string_equal(tu_field(meta, tu_find_row(meta, "key", "partial"), "value"), "true");
+    double n = tu_num(meta, tu_find_row(meta, "key", "runs"), "value");
+    dcsim_csv_free(meta);
+    assert_true(n >= 1 && n < 50000000);
+    dcsim_csv_table *runs = tu_read_csv(out, "runs.csv");
+    assert_int_equal(runs->n_rows - 1, (size_t)n);
+    for (size_t r = 1; r < runs->n_rows; r++)
+        assert_int_equal((long)tu_num(runs, r, "replication"), (long)(r - 1));
+    dcsim_csv_free(runs);
+    tu_rm_tree(dir);
+    free(dir);
+}
+
+/* --until-stable: the uniform delay's P80 settles well before the cap; the run stops at a
+ * batch boundary, and says so. */
+static void until_stable_stops(void **state)
+{
+    (void)state;
+    dcsim_scenario *sc = load("tests/scenarios/mc-uniform.yaml");
+    dcsim_mc_opts o = {.runs = 100000, .threads = 2, .driver_runs = 1, .until_stable = true};
+    dcsim_mc *mc = NULL;
+    dcsim_diag d;
+    assert_int_equal(dcsim_mc_run(sc, &o, &mc, &d), DCSIM_OK);
+    assert_true(dcsim_mc_stable(mc));
+    uint64_t n = dcsim_mc_runs(mc);
+    assert_true(n >= 400 && n < 100000);
+    assert_int_equal(n % 100, 0);
+    dcsim_mc_free(mc);
+    dcsim_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +266,8 @@ int main(void)
         cmocka_unit_test(criticality_and_contribution),
         cmocka_unit_test(same_bytes_any_threads),
         cmocka_unit_test(histogram_within_bound),
+        cmocka_unit_test(interrupt_keeps_completed),
+        cmocka_unit_test(until_stable_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,11 @@ typedef struct dcsim_mc_opts {
     size_t band_budget_bytes;    /* exact band quantiles while they fit, else histograms */
     uint32_t driver_runs;        /* replications re-run per driver (0: min(runs, 200)) */
     uint32_t max_drivers;        /* drivers whose slip contribution is measured (0: 8) */
+    bool until_stable;           /* stop once every milestone's P80 moved < 1 day over the
+                                  * last 3 batches of `batch` runs (runs is then the cap) */
+    uint32_t batch;              /* 0: 100 */
+    const volatile int *stop;    /* when set non-zero (a signal), finish the replications in
+                                  * flight and stop; the result is then partial */
 } dcsim_mc_opts;
 
 typedef struct dcsim_mc dcsim_mc;
@@ -52,6 +57,12 @@ double dcsim_mc_band(const dcsim_mc *mc, const char *name, uint32_t row, double 
  * width of a series (its documented error bound). */
 bool dcsim_mc_bands_exact(const dcsim_mc *mc);
 double dcsim_mc_band_bin(const dcsim_mc *mc, const char *name);
+
+/* Replications completed, whether a signal cut the run short, and whether --until-stable
+ * found the P80s settled. */
+uint64_t dcsim_mc_runs(const dcsim_mc *mc);
+bool dcsim_mc_partial(const dcsim_mc *mc);
+bool dcsim_mc_stable(const dcsim_mc *mc);
 
 void dcsim_mc_free(dcsim_mc *mc);
 

@@ -71,7 +71,7 @@ typedef struct pool {
     dcsim_mc *mc;
     task_fn fn;
     void *arg;
-    uint64_t n, next, done;
+    uint64_t base, n, next, done;
     pthread_mutex_t lock;
     bool progress;
     struct timespec t0;
@@ -102,11 +102,14 @@ static void *worker(void *arg)
     pool *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        uint64_t t = p->next < p->n && !p->mc->failed ? p->next++ : p->n;
+        /* No new task once something failed or a signal asked to stop; tasks in flight
+         * finish, so the tasks done are exactly base .. base + next - 1. */
+        bool stop = p->mc->failed || (p->mc->o.stop && *p->mc->o.stop);
+        uint64_t t = p->next < p->n && !stop ? p->next++ : p->n;
         pthread_mutex_unlock(&p->lock);
         if (t >= p->n)
             return NULL;
-        p->fn(p->mc, t, p->arg);
+        p->fn(p->mc, p->base + t, p->arg);
         pthread_mutex_lock(&p->lock);
         uint64_t done = ++p->done;
         /* Redraw at most ~20 times a second's worth of tasks: every 1/100 of the work. */
@@ -116,9 +119,13 @@ static void *worker(void *arg)
     }
 }
 
-static void run_pool(dcsim_mc *mc, uint64_t n, task_fn fn, void *arg, const char *what)
+/* Run tasks base .. base + n - 1 on the threads; returns how many were run (n unless a
+ * failure or a signal stopped the handing out). */
+static uint64_t run_pool(dcsim_mc *mc, uint64_t base, uint64_t n, task_fn fn, void *arg,
+                         const char *what)
 {
-    pool p = {.mc = mc, .fn = fn, .arg = arg, .n = n, .progress = mc->o.progress, .what = what};
+    pool p = {.mc = mc, .fn = fn, .arg = arg, .base = base, .n = n,
+              .progress = mc->o.progress, .what = what};
     pthread_mutex_init(&p.lock, NULL);
     clock_gettime(CLOCK_MONOTONIC, &p.t0);
     unsigned k = mc->o.threads;
@@ -133,6 +140,9 @@ static void run_pool(dcsim_mc *mc, uint64_t n, task_fn fn, void *arg, const char
         pthread_join(th[i], NULL);
     free(th);
     pthread_mutex_destroy(&p.lock);
+    if (p.progress && p.done < p.n)
+        fprintf(stderr, "\n");
+    return p.next;
 }
 
 static void fail(dcsim_mc *mc, const dcsim_diag *d)
@@ -175,6 +185,12 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
 {
     (void)arg;
     const dcsim_scenario *sc = mc->sc;
+    size_t nm = (size_t)sc->n_milestones + 1, nj = (size_t)sc->n_jobs + 1;
+    rep_result *rr = &mc->rep[rep];
+    rr->ms_time = &mc->flat_time[rep * nm];
+    rr->ms_chain = &mc->flat_chain[rep * nm];
+    rr->ms_power = &mc->flat_power[rep * nm];
+    rr->job_finish = &mc->flat_finish[rep * nj];
     dcsim_diag d;
     dcsim_diag_clear(&d);
     dcsim_world *w = NULL;
@@ -233,7 +249,7 @@ static bool count_criticality(dcsim_mc *mc)
 {
     const dcsim_scenario *sc = mc->sc;
     uint32_t cap = 0;
-    for (uint64_t rep = 0; rep < mc->o.runs; rep++)
+    for (uint64_t rep = 0; rep < mc->n; rep++)
         for (uint32_t i = 0; i < sc->n_milestones; i++) {
             const char *p = mc->rep[rep].ms_chain[i];
             while (p && *p) {
@@ -263,7 +279,7 @@ static bool count_criticality(dcsim_mc *mc)
         return false;
     for (size_t k = 0; k < cells; k++)
         mc->contrib[k] = NAN;
-    for (uint64_t rep = 0; rep < mc->o.runs; rep++)
+    for (uint64_t rep = 0; rep < mc->n; rep++)
         for (uint32_t i = 0; i < sc->n_milestones; i++) {
             const char *p = mc->rep[rep].ms_chain[i];
             while (p && *p) {
@@ -357,8 +373,8 @@ static bool measure_drivers(dcsim_mc *mc)
         free(which), free(fj.times), free(base), free(scratch);
         return false;
     }
-    if (n)
-        run_pool(mc, (uint64_t)n * R, replicate_fixed, &fj, "drivers");
+    if (n && R)
+        run_pool(mc, 0, (uint64_t)n * R, replicate_fixed, &fj, "drivers");
     for (uint32_t r = 0; r < R; r++)
         for (uint32_t i = 0; i < nm; i++)
             base[(size_t)r * nm + i] = mc->rep[r].ms_time[i];
@@ -390,7 +406,7 @@ static double hist_quantile(const uint32_t *h, uint64_t n, double width, double 
 static bool reduce_bands(dcsim_mc *mc)
 {
     size_t cells = (size_t)mc->rows * N_SERIES;
-    uint64_t n = mc->o.runs;
+    uint64_t n = mc->n;
     mc->band = malloc((cells + 1) * 4 * sizeof *mc->band);
     double *tmp = mc->exact ? malloc((n + 1) * sizeof *tmp) : NULL;
     if (!mc->band || (mc->exact && !tmp)) {
@@ -401,7 +417,7 @@ static bool reduce_bands(dcsim_mc *mc)
         double *out = &mc->band[c * 4];
         if (mc->exact) {
             for (uint64_t r = 0; r < n; r++)
-                tmp[r] = mc->vals[c * n + r];
+                tmp[r] = mc->vals[c * mc->o.runs + r];
             out[3] = gsl_stats_mean(tmp, 1, n);
             gsl_sort(tmp, 1, n);
             out[0] = gsl_stats_quantile_from_sorted_data(tmp, 1, n, 0.1);
@@ -445,6 +461,58 @@ static void hist_bounds(dcsim_mc *mc)
         mc->hist_max[s] = maxes[s] > 0 ? maxes[s] * 1.0000001 : 1.0;
 }
 
+/* P80 (at the confidence) of each milestone over the replications done so far. */
+static void current_p80(const dcsim_mc *mc, double *p80, double *scratch)
+{
+    for (uint32_t i = 0; i < mc->sc->n_milestones; i++) {
+        for (uint64_t r = 0; r < mc->n; r++) {
+            int64_t t = mc->rep[r].ms_time[i];
+            scratch[r] = t < 0 ? INFINITY : (double)t / 86400.0;
+        }
+        gsl_sort(scratch, 1, mc->n);
+        p80[i] = quantile_inf(scratch, mc->n, mc->sc->confidence);
+    }
+}
+
+/* Replications in index order, in batches when until_stable: after each batch every
+ * milestone's P80 is compared with the previous batch's; three settled batches in a row
+ * (all moved less than a day) stop the run. Batches keep the result independent of the
+ * thread count. */
+static void run_replications(dcsim_mc *mc)
+{
+    uint64_t runs = mc->o.runs;
+    uint64_t batch = mc->o.until_stable ? (mc->o.batch ? mc->o.batch : 100) : runs;
+    uint32_t nm = mc->sc->n_milestones;
+    double *prev = calloc(nm + 1, sizeof *prev), *cur = calloc(nm + 1, sizeof *cur);
+    double *scratch = mc->o.until_stable ? malloc((runs + 1) * sizeof *scratch) : NULL;
+    int settled = 0;
+    mc->n = 0;
+    while (mc->n < runs && !mc->failed) {
+        uint64_t want = runs - mc->n < batch ? runs - mc->n : batch;
+        uint64_t got = run_pool(mc, mc->n, want, replicate, NULL, "runs");
+        mc->n += got;
+        if (got < want) {
+            mc->partial = !mc->failed;
+            break;
+        }
+        if (!mc->o.until_stable || !prev || !cur || !scratch)
+            continue;
+        current_p80(mc, cur, scratch);
+        bool moved = false;
+        for (uint32_t i = 0; i < nm; i++) {
+            bool same_inf = isinf(cur[i]) && isinf(prev[i]);
+            moved = moved || mc->n == got || (!same_inf && !(fabs(cur[i] - prev[i]) < 1.0));
+        }
+        settled = moved ? 0 : settled + 1;
+        memcpy(prev, cur, nm * sizeof *cur);
+        if (settled >= 3) {
+            mc->stable = true;
+            break;
+        }
+    }
+    free(prev), free(cur), free(scratch);
+}
+
 /* ---- public ---- */
 
 dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
@@ -470,16 +538,16 @@ dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsi
     pthread_mutex_init(&mc->lock, NULL);
     mc->rows = (uint32_t)(sc->horizon_s / sc->sample_s + 1);
     mc->row_time = malloc(((size_t)mc->rows + 1) * sizeof *mc->row_time);
+    /* One block per field for all runs (calloc maps large blocks lazily, so asking for many
+     * runs costs nothing until they complete); each run points into its rows. */
+    size_t nm = (size_t)sc->n_milestones + 1, nj = (size_t)sc->n_jobs + 1;
     mc->rep = calloc(o->runs, sizeof *mc->rep);
-    bool ok = mc->row_time && mc->rep;
-    for (uint64_t r = 0; ok && r < o->runs; r++) {
-        rep_result *rr = &mc->rep[r];
-        rr->ms_time = calloc(sc->n_milestones + 1, sizeof *rr->ms_time);
-        rr->ms_chain = calloc(sc->n_milestones + 1, sizeof *rr->ms_chain);
-        rr->ms_power = calloc(sc->n_milestones + 1, sizeof *rr->ms_power);
-        rr->job_finish = calloc(sc->n_jobs + 1, sizeof *rr->job_finish);
-        ok = rr->ms_time && rr->ms_chain && rr->ms_power && rr->job_finish;
-    }
+    mc->flat_time = calloc(o->runs * nm, sizeof *mc->flat_time);
+    mc->flat_chain = calloc(o->runs * nm, sizeof *mc->flat_chain);
+    mc->flat_power = calloc(o->runs * nm, sizeof *mc->flat_power);
+    mc->flat_finish = calloc(o->runs * nj, sizeof *mc->flat_finish);
+    bool ok = mc->row_time && mc->rep && mc->flat_time && mc->flat_chain && mc->flat_power &&
+              mc->flat_finish;
     size_t cells = (size_t)mc->rows * N_SERIES;
     double exact_bytes = (double)cells * (double)o->runs * sizeof(float);
     mc->exact = exact_bytes <= (double)mc->o.band_budget_bytes;
@@ -500,9 +568,17 @@ dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsi
     for (uint32_t r = 0; r < mc->rows; r++)
         mc->row_time[r] = (int64_t)r * sc->sample_s;
 
-    run_pool(mc, o->runs, replicate, NULL, "runs");
-    ok = !mc->failed && count_criticality(mc) && reduce_bands(mc);
-    ok = ok && measure_drivers(mc);
+    run_replications(mc);
+    if (mc->driver_runs > mc->n)
+        mc->driver_runs = (uint32_t)mc->n;
+    ok = !mc->failed && mc->n > 0 && count_criticality(mc) && reduce_bands(mc);
+    /* Interrupted: what completed is kept, the driver re-runs are not started. */
+    ok = ok && (mc->partial || measure_drivers(mc));
+    if (!mc->failed && mc->n == 0) {
+        dcsim_mc_free(mc);
+        return dcsim_diag_set(d, DCSIM_ERUNTIME, NULL, 0, 0,
+                              "interrupted before any replication completed");
+    }
     if (mc->failed || !ok) {
         dcsim_status st = mc->failed ? mc->fail_status : DCSIM_ENOMEM;
         dcsim_diag_set(d, st, NULL, 0, 0, "%s", mc->failed ? mc->fail_msg : "out of memory");
@@ -517,14 +593,11 @@ void dcsim_mc_free(dcsim_mc *mc)
 {
     if (!mc)
         return;
-    if (mc->rep)
-        for (uint64_t r = 0; r < mc->o.runs; r++) {
-            rep_result *rr = &mc->rep[r];
-            if (rr->ms_chain)
-                for (uint32_t i = 0; i < mc->sc->n_milestones; i++)
-                    free(rr->ms_chain[i]);
-            free(rr->ms_time), free(rr->ms_chain), free(rr->ms_power), free(rr->job_finish);
-        }
+    if (mc->flat_chain)
+        for (uint64_t k = 0; k < mc->n * ((size_t)mc->sc->n_milestones + 1); k++)
+            if (mc->flat_chain[k])
+                free(mc->flat_chain[k]);
+    free(mc->flat_time), free(mc->flat_chain), free(mc->flat_power), free(mc->flat_finish);
     for (uint32_t k = 0; k < mc->n_drivers; k++)
         free(mc->drivers[k].name);
     free(mc->drivers), free(mc->crit), free(mc->contrib);
@@ -538,7 +611,7 @@ void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t ms, dcsim_mc_grade *g)
 {
     const dcsim_scenario *sc = mc->sc;
     const dcsim_milestone *m = &sc->milestones[ms];
-    uint64_t n = mc->o.runs, reached = 0, on_time = 0, power = 0;
+    uint64_t n = mc->n, reached = 0, on_time = 0, power = 0;
     double *t = malloc((n + 1) * sizeof *t), slip_sum = 0;
     if (!t) {
         memset(g, 0, sizeof *g);
@@ -579,7 +652,7 @@ double dcsim_mc_criticality(const dcsim_mc *mc, uint32_t ms, const char *name)
     long k = driver_index(mc, name, strlen(name));
     if (k < 0 || ms >= mc->sc->n_milestones)
         return 0;
-    return (double)mc->crit[(size_t)ms * mc->n_drivers + (size_t)k] / (double)mc->o.runs;
+    return (double)mc->crit[(size_t)ms * mc->n_drivers + (size_t)k] / (double)mc->n;
 }
 
 static int series_index(const char *name)
@@ -610,3 +683,18 @@ double dcsim_mc_band_bin(const dcsim_mc *mc, const char *name)
     return s < 0 || mc->exact ? 0 : mc->hist_max[s] / HIST_BINS;
 }
 
+
+uint64_t dcsim_mc_runs(const dcsim_mc *mc)
+{
+    return mc->n;
+}
+
+bool dcsim_mc_partial(const dcsim_mc *mc)
+{
+    return mc->partial;
+}
+
+bool dcsim_mc_stable(const dcsim_mc *mc)
+{
+    return mc->stable;
+}

@@ -41,6 +41,10 @@ struct dcsim_mc {
     uint32_t rows;
     int64_t *row_time;
     rep_result *rep;
+    int64_t *flat_time;          /* [rep (n_ms + 1) + ms] */
+    char **flat_chain;
+    bool *flat_power;
+    int64_t *flat_finish;        /* [rep (n_jobs + 1) + job] */
     bool exact;
     float *vals;                 /* exact: [(row N + s) runs + rep] */
     uint32_t *hist;              /* histograms: [(row N + s) BINS + bin] */
@@ -52,6 +56,9 @@ struct dcsim_mc {
     uint32_t *crit;              /* [ms n_drivers + d]: runs where d was critical */
     uint32_t driver_runs;
     double *contrib;             /* [ms n_drivers + d]: P80 slip change in days, NaN if none */
+    uint64_t n;                  /* replications completed: 0 .. n-1 (<= o.runs) */
+    bool partial;                /* stopped by a signal before o.runs */
+    bool stable;                 /* until_stable: P80s settled */
     bool failed;
     dcsim_status fail_status;
     char fail_msg[512];         /* the first failure, as the world reported it */

@@ -53,7 +53,7 @@ static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *
         dcsim_csvw_str(w, col);
     }
     dcsim_csvw_endrow(w);
-    for (uint64_t r = 0; r < mc->o.runs; r++) {
+    for (uint64_t r = 0; r < mc->n; r++) {
         const rep_result *rr = &mc->rep[r];
         dcsim_csvw_i64(w, (int64_t)r);
         for (uint32_t i = 0; i < sc->n_milestones; i++) {
@@ -146,7 +146,7 @@ static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag
         char grade[2] = {g.grade, '\0'};
         dcsim_csvw_str(w, grade);
         dcsim_csvw_f64(w, g.p_power_limited, 4);
-        dcsim_csvw_i64(w, (int64_t)mc->o.runs);
+        dcsim_csvw_i64(w, (int64_t)mc->n);
         dcsim_csvw_endrow(w);
     }
     return dcsim_csvw_close(w, d);
@@ -193,7 +193,7 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
             size_t cell = (size_t)i * mc->n_drivers + k;
             if (!mc->crit[cell])
                 continue;
-            rk[n++] = (ranked){k, (double)mc->crit[cell] / (double)mc->o.runs,
+            rk[n++] = (ranked){k, (double)mc->crit[cell] / (double)mc->n,
                                mc->contrib[cell]};
         }
         qsort(rk, n, sizeof *rk, by_rank);
@@ -238,12 +238,17 @@ static dcsim_status write_meta(const dcsim_mc *mc, const char *dir, const char *
     kv(w, "scenario_fnv1a64", buf);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)sc->seed);
     kv(w, "seed", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)mc->o.runs);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)mc->n);
     kv(w, "runs", buf);
-    kv(w, "partial", "false");
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)mc->o.runs);
+    kv(w, "runs_asked", buf);
+    /* Partial: interrupted (Ctrl-C) after the replications in flight; every row written is a
+     * completed replication 0 .. runs-1. */
+    kv(w, "partial", mc->partial ? "true" : "false");
+    kv(w, "until_stable", mc->o.until_stable ? (mc->stable ? "stable" : "not stable") : "off");
     kv(w, "bands", mc->exact ? "exact" : "histogram");
-    snprintf(buf, sizeof buf, "%u", mc->driver_runs);
-    kv(w, "driver_runs", buf);
+    snprintf(buf, sizeof buf, "%u", mc->partial ? 0 : mc->driver_runs);
+    kv(w, "driver_runs", buf);     /* 0: slip contributions were not measured */
     kv(w, "start", dcsim_format_date(sc->start_unix, buf, sizeof buf));
     snprintf(buf, sizeof buf, "%lld", (long long)sc->horizon_s);
     kv(w, "horizon_s", buf);

@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 runtime failure, 2 bad input or usage. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -38,13 +39,16 @@ static const char usage_text[] =
     "                        --set power.sources.grid.capacity=800MW\n"
     "  -n, --runs N          replications (mc)\n"
     "  -j, --threads N       threads (mc; default: one per CPU); results do not depend on it\n"
+    "      --until-stable    mc: stop once every milestone's P80 moved < 1 day over the last\n"
+    "                        3 batches of 100 runs (-n is then the most it will run)\n"
     "  -q, --quiet           print nothing but errors (and no progress bar)\n"
     "  -h, --help            this text\n"
     "      --version         print the version\n"
     "\n"
     "run writes timeseries.csv, events.csv, milestones.csv, summary.csv, meta.csv, jobs.csv;\n"
     "mc writes runs.csv, bands.csv, milestones.csv (grades), drivers.csv, meta.csv.\n"
-    "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.\n";
+    "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage, 130 mc interrupted\n"
+    "(Ctrl-C: the completed runs are written, meta.csv says partial).\n";
 
 typedef struct cli_opts {
     const char *command;
@@ -53,6 +57,7 @@ typedef struct cli_opts {
     bool has_seed;
     uint64_t seed;
     bool quiet;
+    bool until_stable;
     uint64_t runs;
     unsigned threads;
     const char **sets;
@@ -138,6 +143,10 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             if (!parse_seed(val, &t) || t == 0 || t > 1024)
                 return usage_error("-j needs a number of threads from 1 to 1024, not '%s'", val);
             o->threads = (unsigned)t;
+        } else if (strcmp(a, "--until-stable") == 0) {
+            if (strcmp(o->command, "mc") != 0)
+                return usage_error("'%s' goes with 'mc'", a);
+            o->until_stable = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -264,6 +273,16 @@ static void print_grades(const dcsim_scenario *sc, const dcsim_mc *mc, FILE *f)
     }
 }
 
+/* The one piece of global state in dcsim: a signal handler can only reach a global, and all
+ * it does is ask the Monte Carlo to stop after the replications in flight. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
 static int cmd_mc(int argc, char **argv, const cli_opts *o)
 {
     dcsim_diag d;
@@ -271,7 +290,14 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
     if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
         return fail(&d);
     dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads,
-                        .progress = !o->quiet && isatty(STDERR_FILENO)};
+                        .progress = !o->quiet && isatty(STDERR_FILENO),
+                        .until_stable = o->until_stable, .stop = &interrupted};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     dcsim_mc *mc = NULL;
     dcsim_status st = dcsim_mc_run(sc, &mo, &mc, &d);
     char out[4096];
@@ -291,15 +317,25 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
         if (st)
             dcsim_outdir_abort(&od);
     }
+    bool partial = !st && dcsim_mc_partial(mc);
     if (!st && !o->quiet) {
-        printf("dcsim %s: %s, seed %llu, %llu runs\n", DCSIM_VERSION, sc->name,
-               (unsigned long long)sc->seed, (unsigned long long)o->runs);
+        printf("dcsim %s: %s, seed %llu, %llu runs%s\n", DCSIM_VERSION, sc->name,
+               (unsigned long long)sc->seed, (unsigned long long)dcsim_mc_runs(mc),
+               partial ? " (interrupted: the completed ones)"
+               : o->until_stable ? (dcsim_mc_stable(mc) ? " (P80s stable)"
+                                                        : " (P80s not yet stable)")
+                                 : "");
         print_grades(sc, mc, stdout);
         printf("wrote %s/\n", out);
     }
+    if (partial)
+        fprintf(stderr, "dcsim: interrupted after %llu of %llu runs; %s/ holds those\n",
+                (unsigned long long)dcsim_mc_runs(mc), (unsigned long long)o->runs, out);
     dcsim_mc_free(mc);
     dcsim_scenario_free(sc);
-    return st ? fail(&d) : 0;
+    if (st)
+        return fail(&d);
+    return partial ? 130 : 0;
 }
 
 static int cmd_validate(const cli_opts *o)

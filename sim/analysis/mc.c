@@ -573,7 +573,7 @@ dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsi
         mc->driver_runs = (uint32_t)mc->n;
     ok = !mc->failed && mc->n > 0 && count_criticality(mc) && reduce_bands(mc);
     /* Interrupted: what completed is kept, the driver re-runs are not started. */
-    ok = ok && (mc->partial || measure_drivers(mc));
+    ok = ok && (mc->partial || mc->o.skip_drivers || measure_drivers(mc));
     if (!mc->failed && mc->n == 0) {
         dcsim_mc_free(mc);
         return dcsim_diag_set(d, DCSIM_ERUNTIME, NULL, 0, 0,

@@ -13,6 +13,7 @@
 
 #include "dcsim/diag.h"
 #include "dcsim/mc.h"
+#include "dcsim/sweep.h"
 #include "dcsim/outdir.h"
 #include "dcsim/scenario.h"
 #include "dcsim/units.h"
@@ -28,6 +29,8 @@ static const char usage_text[] =
     "  run SCENARIO [-o DIR] [--seed N] [--set PATH=VALUE]...   simulate one replication\n"
     "  mc SCENARIO -n RUNS [-j THREADS] [-o DIR] [--seed N] [--set PATH=VALUE]...\n"
     "                                                           Monte Carlo: grades, drivers\n"
+    "  sweep SCENARIO --vary PATH=V1,V2,... [--vary ...] -n RUNS [-j THREADS] [-o DIR]\n"
+    "                                                           what-if grid: grades per point\n"
     "  validate SCENARIO [--set PATH=VALUE]...                  check the scenario, print the plan\n"
     "  help [COMMAND]                                           this text\n"
     "\n"
@@ -46,7 +49,8 @@ static const char usage_text[] =
     "      --version         print the version\n"
     "\n"
     "run writes timeseries.csv, events.csv, milestones.csv, summary.csv, meta.csv, jobs.csv;\n"
-    "mc writes runs.csv, bands.csv, milestones.csv (grades), drivers.csv, meta.csv.\n"
+    "mc writes runs.csv, bands.csv, milestones.csv (grades), drivers.csv, meta.csv;\n"
+    "sweep writes sweep.csv (one row per point) and meta.csv.\n"
     "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage, 130 mc interrupted\n"
     "(Ctrl-C: the completed runs are written, meta.csv says partial).\n";
 
@@ -62,6 +66,8 @@ typedef struct cli_opts {
     unsigned threads;
     const char **sets;
     size_t n_sets;
+    const char **varies;
+    size_t n_varies;
 } cli_opts;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -103,7 +109,8 @@ static bool opt_is(const char *a, const char *name)
 static int parse_args(int argc, char **argv, cli_opts *o)
 {
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
-    if (!o->sets) {
+    o->varies = calloc((size_t)argc + 1, sizeof *o->varies);
+    if (!o->sets || !o->varies) {
         fprintf(stderr, "dcsim: error: out of memory\n");
         return 1;
     }
@@ -112,13 +119,13 @@ static int parse_args(int argc, char **argv, cli_opts *o)
         const char *val = NULL;
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
             strcmp(a, "--set") == 0 || strcmp(a, "-n") == 0 || strcmp(a, "--runs") == 0 ||
-            strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
+            strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--vary") == 0) {
             if (i + 1 >= argc)
                 return usage_error("option '%s' needs a value", a);
             val = argv[++i];
         } else if (strncmp(a, "--output=", 9) == 0 || strncmp(a, "--seed=", 7) == 0 ||
                    strncmp(a, "--set=", 6) == 0 || strncmp(a, "--runs=", 7) == 0 ||
-                   strncmp(a, "--threads=", 10) == 0) {
+                   strncmp(a, "--threads=", 10) == 0 || strncmp(a, "--vary=", 7) == 0) {
             val = strchr(a, '=') + 1;
         }
         if (strcmp(a, "-o") == 0 || opt_is(a, "--output")) {
@@ -130,15 +137,19 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             o->has_seed = true;
         } else if (opt_is(a, "--set")) {
             o->sets[o->n_sets++] = val;
+        } else if (opt_is(a, "--vary")) {
+            if (strcmp(o->command, "sweep") != 0)
+                return usage_error("'%s' goes with 'sweep'", a);
+            o->varies[o->n_varies++] = val;
         } else if (strcmp(a, "-n") == 0 || opt_is(a, "--runs")) {
-            if (strcmp(o->command, "mc") != 0)
+            if (strcmp(o->command, "mc") != 0 && strcmp(o->command, "sweep") != 0)
                 return usage_error("'%s' goes with 'mc'", a);
             if (!parse_seed(val, &o->runs) || o->runs == 0 || o->runs > 100000000)
                 return usage_error("-n needs a number of runs from 1 to 100000000, not '%s'",
                                    val);
         } else if (strcmp(a, "-j") == 0 || opt_is(a, "--threads")) {
             uint64_t t;
-            if (strcmp(o->command, "mc") != 0)
+            if (strcmp(o->command, "mc") != 0 && strcmp(o->command, "sweep") != 0)
                 return usage_error("'%s' goes with 'mc'", a);
             if (!parse_seed(val, &t) || t == 0 || t > 1024)
                 return usage_error("-j needs a number of threads from 1 to 1024, not '%s'", val);
@@ -162,8 +173,10 @@ static int parse_args(int argc, char **argv, cli_opts *o)
     }
     if (!o->scenario)
         return usage_error("'%s' needs a scenario file", o->command);
-    if (strcmp(o->command, "mc") == 0 && o->runs == 0)
+    if ((strcmp(o->command, "mc") == 0 || strcmp(o->command, "sweep") == 0) && o->runs == 0)
         return usage_error("'%s' needs the number of runs: -n RUNS", o->command);
+    if (strcmp(o->command, "sweep") == 0 && o->n_varies == 0)
+        return usage_error("'%s' needs at least one --vary PATH=V1,V2,...", o->command);
     return -1;
 }
 
@@ -338,6 +351,73 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
     return partial ? 130 : 0;
 }
 
+static int cmd_sweep(int argc, char **argv, const cli_opts *o)
+{
+    dcsim_diag d;
+    dcsim_diag_clear(&d);
+    dcsim_sweep_axis *axes = calloc(o->n_varies + 1, sizeof *axes);
+    if (!axes) {
+        fprintf(stderr, "dcsim: error: out of memory\n");
+        return 1;
+    }
+    dcsim_status st = DCSIM_OK;
+    for (size_t k = 0; k < o->n_varies && !st; k++)
+        st = dcsim_sweep_parse_vary(o->varies[k], &axes[k], &d);
+    dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads, .skip_drivers = true,
+                        .progress = !o->quiet && isatty(STDERR_FILENO)};
+    dcsim_sweep *sw = NULL;
+    if (!st)
+        st = dcsim_sweep_run(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, axes,
+                             o->n_varies, &mo, &sw, &d);
+    char out[4096];
+    if (o->output) {
+        snprintf(out, sizeof out, "%s", o->output);
+    } else {
+        /* out/<file name>-sweep, as run and mc name theirs after the scenario. */
+        const char *b = strrchr(o->scenario, '/');
+        b = b ? b + 1 : o->scenario;
+        const char *dot = strrchr(b, '.');
+        snprintf(out, sizeof out, "out/%.*s-sweep", dot ? (int)(dot - b) : (int)strlen(b), b);
+    }
+    dcsim_outdir od = {0};
+    if (!st)
+        st = dcsim_outdir_begin(&od, out, &d);
+    if (!st) {
+        char cmd[8192];
+        join_args(argc, argv, cmd, sizeof cmd);
+        st = dcsim_sweep_write(sw, od.tmp_path, cmd, &d);
+        if (!st)
+            st = dcsim_outdir_commit(&od, &d);
+        if (st)
+            dcsim_outdir_abort(&od);
+    }
+    if (!st && !o->quiet) {
+        printf("dcsim %s: %zu points x %llu runs\n", DCSIM_VERSION, dcsim_sweep_points(sw),
+               (unsigned long long)o->runs);
+        for (size_t p = 0; p < dcsim_sweep_points(sw); p++) {
+            printf("  point %zu:", p);
+            for (size_t a = 0; a < o->n_varies; a++)
+                printf(" %s=%s", axes[a].path, dcsim_sweep_value(sw, p, a));
+            for (uint32_t i = 0; i < dcsim_sweep_milestones(sw); i++) {
+                dcsim_mc_grade g;
+                dcsim_sweep_grade(sw, p, i, &g);
+                if (isfinite(g.slip_at_conf_days))
+                    printf("  %s %c (%+.0f d)", dcsim_sweep_milestone_name(sw, i), g.grade,
+                           g.slip_at_conf_days);
+                else
+                    printf("  %s F (never)", dcsim_sweep_milestone_name(sw, i));
+            }
+            printf("\n");
+        }
+        printf("wrote %s/\n", out);
+    }
+    dcsim_sweep_free(sw);
+    for (size_t k = 0; k < o->n_varies; k++)
+        dcsim_sweep_axis_free(&axes[k]);
+    free(axes);
+    return st ? fail(&d) : 0;
+}
+
 static int cmd_validate(const cli_opts *o)
 {
     dcsim_diag d;
@@ -367,17 +447,20 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return 0;
     }
-    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "validate") != 0 && strcmp(cmd, "mc") != 0) {
-        if (strcmp(cmd, "sweep") == 0 || strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
+    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "validate") != 0 && strcmp(cmd, "mc") != 0 &&
+        strcmp(cmd, "sweep") != 0) {
+        if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
             return usage_error("'%s' is not available in this version yet", cmd);
         return usage_error("unknown command '%s'", cmd);
     }
     cli_opts o = {.command = cmd};
     int rc = parse_args(argc, argv, &o);
     if (rc < 0)
-        rc = strcmp(cmd, "run") == 0  ? cmd_run(argc, argv, &o)
-             : strcmp(cmd, "mc") == 0 ? cmd_mc(argc, argv, &o)
-                                      : cmd_validate(&o);
+        rc = strcmp(cmd, "run") == 0     ? cmd_run(argc, argv, &o)
+             : strcmp(cmd, "mc") == 0    ? cmd_mc(argc, argv, &o)
+             : strcmp(cmd, "sweep") == 0 ? cmd_sweep(argc, argv, &o)
+                                         : cmd_validate(&o);
     free(o.sets);
+    free(o.varies);
     return rc;
 }

@@ -18,7 +18,8 @@ typedef struct dcsim_mc_opts {
     bool progress;               /* draw a progress bar on stderr */
     size_t band_budget_bytes;    /* exact band quantiles while they fit, else histograms */
     uint32_t driver_runs;        /* replications re-run per driver (0: min(runs, 200)) */
-    uint32_t max_drivers;        /* drivers whose slip contribution is measured (0: 8) */
+    uint32_t max_drivers;        /* drivers whose slip contribution is measured (0: 10): each
+                                  * milestone's 3 most critical, then the most critical */
     bool skip_drivers;           /* no slip contributions (sweeps need grades only) */
     bool until_stable;           /* stop once every milestone's P80 moved < 1 day over the
                                   * last 3 batches of `batch` runs (runs is then the cap) */

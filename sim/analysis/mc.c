@@ -351,9 +351,28 @@ static bool measure_drivers(dcsim_mc *mc)
     for (uint32_t k = 0; k < nd; k++)
         for (uint32_t i = 0; i < nm; i++)
             best[k] = fmax(best[k], (double)mc->crit[(size_t)i * nd + k]);
-    uint32_t n = 0, max = mc->o.max_drivers ? mc->o.max_drivers : 8;
-    /* Most critical first; ties in the order drivers were first seen. */
-    for (uint32_t pick = 0; pick < max; pick++) {
+    uint32_t n = 0, max = mc->o.max_drivers ? mc->o.max_drivers : 10;
+    /* Each milestone's three most critical fixable drivers first (a milestone whose drivers
+     * are less critical than another's still gets its own measured), ... */
+    for (uint32_t i = 0; i < nm; i++)
+        for (uint32_t pick = 0; pick < 3 && n < max; pick++) {
+            long arg = -1;
+            for (uint32_t k = 0; k < nd; k++) {
+                uint32_t c = mc->crit[(size_t)i * nd + k];
+                bool taken = false;
+                for (uint32_t j = 0; j < n; j++)
+                    taken = taken || which[j] == k;
+                if (!taken && mc->drivers[k].kind >= 0 && c > 0 &&
+                    (arg < 0 || c > mc->crit[(size_t)i * nd + (size_t)arg]))
+                    arg = k;
+            }
+            if (arg < 0)
+                break;
+            which[n++] = (uint32_t)arg;
+            best[arg] = 0;
+        }
+    /* ... then the most critical of the rest; ties in the order drivers were first seen. */
+    for (uint32_t pick = n; pick < max; pick++) {
         long arg = -1;
         for (uint32_t k = 0; k < nd; k++)
             if (mc->drivers[k].kind >= 0 && best[k] > 0 && (arg < 0 || best[k] > best[arg]))

@@ -201,6 +201,43 @@ static void join_args(int argc, char **argv, char *buf, size_t n)
     }
 }
 
+/* Write an output directory that appears whole or not at all: `write` fills the temporary
+ * sibling, then it is moved into place; on any failure nothing is left behind. */
+typedef dcsim_status (*write_fn)(const void *what, const char *dir, const char *cmd,
+                                 dcsim_diag *d);
+
+static dcsim_status write_out(const char *out, int argc, char **argv, write_fn write,
+                              const void *what, dcsim_diag *d)
+{
+    dcsim_outdir od = {0};
+    dcsim_status st = dcsim_outdir_begin(&od, out, d);
+    if (st)
+        return st;
+    char cmd[8192];
+    join_args(argc, argv, cmd, sizeof cmd);
+    st = write(what, od.tmp_path, cmd, d);
+    if (!st)
+        st = dcsim_outdir_commit(&od, d);
+    if (st)
+        dcsim_outdir_abort(&od);
+    return st;
+}
+
+static dcsim_status write_run(const void *w, const char *dir, const char *cmd, dcsim_diag *d)
+{
+    return dcsim_world_write(w, dir, cmd, d);
+}
+
+static dcsim_status write_mc(const void *mc, const char *dir, const char *cmd, dcsim_diag *d)
+{
+    return dcsim_mc_write(mc, dir, cmd, d);
+}
+
+static dcsim_status write_sweep(const void *sw, const char *dir, const char *cmd, dcsim_diag *d)
+{
+    return dcsim_sweep_write(sw, dir, cmd, d);
+}
+
 static void default_output(const dcsim_scenario *sc, char *buf, size_t n)
 {
     snprintf(buf, n, "out/%s", sc->name);
@@ -239,18 +276,8 @@ static int cmd_run(int argc, char **argv, const cli_opts *o)
         snprintf(out, sizeof out, "%s", o->output);
     else
         default_output(sc, out, sizeof out);
-    dcsim_outdir od = {0};
     if (!st)
-        st = dcsim_outdir_begin(&od, out, &d);
-    if (!st) {
-        char cmd[8192];
-        join_args(argc, argv, cmd, sizeof cmd);
-        st = dcsim_world_write(w, od.tmp_path, cmd, &d);
-        if (!st)
-            st = dcsim_outdir_commit(&od, &d);
-        if (st)
-            dcsim_outdir_abort(&od);
-    }
+        st = write_out(out, argc, argv, write_run, w, &d);
     if (!st && !o->quiet) {
         printf("dcsim %s: %s, seed %llu, %llu events\n", DCSIM_VERSION, sc->name,
                (unsigned long long)sc->seed, (unsigned long long)dcsim_world_events_handled(w));
@@ -318,18 +345,8 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
         snprintf(out, sizeof out, "%s", o->output);
     else
         snprintf(out, sizeof out, "out/%s-mc", sc->name);
-    dcsim_outdir od = {0};
     if (!st)
-        st = dcsim_outdir_begin(&od, out, &d);
-    if (!st) {
-        char cmd[8192];
-        join_args(argc, argv, cmd, sizeof cmd);
-        st = dcsim_mc_write(mc, od.tmp_path, cmd, &d);
-        if (!st)
-            st = dcsim_outdir_commit(&od, &d);
-        if (st)
-            dcsim_outdir_abort(&od);
-    }
+        st = write_out(out, argc, argv, write_mc, mc, &d);
     bool partial = !st && dcsim_mc_partial(mc);
     if (!st && !o->quiet) {
         printf("dcsim %s: %s, seed %llu, %llu runs%s\n", DCSIM_VERSION, sc->name,
@@ -379,18 +396,8 @@ static int cmd_sweep(int argc, char **argv, const cli_opts *o)
         const char *dot = strrchr(b, '.');
         snprintf(out, sizeof out, "out/%.*s-sweep", dot ? (int)(dot - b) : (int)strlen(b), b);
     }
-    dcsim_outdir od = {0};
     if (!st)
-        st = dcsim_outdir_begin(&od, out, &d);
-    if (!st) {
-        char cmd[8192];
-        join_args(argc, argv, cmd, sizeof cmd);
-        st = dcsim_sweep_write(sw, od.tmp_path, cmd, &d);
-        if (!st)
-            st = dcsim_outdir_commit(&od, &d);
-        if (st)
-            dcsim_outdir_abort(&od);
-    }
+        st = write_out(out, argc, argv, write_sweep, sw, &d);
     if (!st && !o->quiet) {
         printf("dcsim %s: %zu points x %llu runs\n", DCSIM_VERSION, dcsim_sweep_points(sw),
                (unsigned long long)o->runs);

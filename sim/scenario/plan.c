@@ -133,6 +133,22 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
                 dl->total, m->name, to, dcsim_format_date(t0 + dl->start_s, d1, sizeof d1),
                 dl->per_month, months);
     }
+    if (sc->fleet.mode != DCSIM_FLEET_OFF) {
+        double rate = 0;
+        for (uint32_t k = 0; k < sc->fleet.n_causes; k++)
+            rate += sc->fleet.causes[k].rate_per_gpu_s;
+        fprintf(f, "failures: %s, %u cause(s), one per %.0f GPU-hours; %u spare nodes a site\n",
+                sc->fleet.mode == DCSIM_FLEET_DISCRETE ? "discrete" : "aggregate",
+                sc->fleet.n_causes, rate > 0 ? 1.0 / rate / 3600.0 : 0.0, sc->fleet.spare_nodes);
+    }
+    for (uint32_t j = 0; j < sc->n_jobs; j++) {
+        const dcsim_job *jb = &sc->jobs[j];
+        fprintf(f, "job %-16s %.3g FLOP on %s%u GPUs (tp %u x pp %u), MFU %.2f\n", jb->name,
+                jb->total_flop, jb->up_to ? "up to " : "", jb->gpus, jb->tp, jb->pp, jb->mfu);
+    }
+    if (sc->inference.enabled)
+        fprintf(f, "inference from %s\n",
+                dcsim_format_date(t0 + sc->inference.start_s, d1, sizeof d1));
     fprintf(f, "milestones: %u\n", sc->n_milestones);
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
         const dcsim_milestone *m = &sc->milestones[i];

@@ -3,9 +3,12 @@
 #   make run     install what is missing, build, simulate the default scenario, draw its chart
 #   make test    install what is missing, build, run every test
 #   make asan | ubsan | bench | deps | clean
+#   make mpi     build/dcsim-mpi: the Monte Carlo over the ranks of an MPI job (Open MPI)
 #
 # Sources are found by wildcard: sim/<layer>/*.c go into build/libdcsim.a (sim/cli/ is the
 # command line and goes into build/dcsim only), tests/test_*.c each become a cmocka binary.
+# sim/mpi/ is not a library layer: main_mpi.c is compiled with mpicc into build/dcsim-mpi
+# only (make mpi), so the library, build/dcsim and the tests build without MPI.
 
 BUILD    ?= build
 CC       ?= cc
@@ -39,6 +42,9 @@ CLI_SRC  := $(sort $(wildcard sim/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUP := $(sort $(wildcard tests/support/*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+MPI_MAIN := sim/mpi/main_mpi.c
+MPI_SUP  := $(filter-out $(MPI_MAIN),$(sort $(wildcard sim/mpi/*.c)))
+MPICC    ?= mpicc
 
 # ar keeps one member per file name: two library sources with the same name would silently
 # drop one.
@@ -52,14 +58,18 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SUP_OBJ := $(TEST_SUP:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+MPI_MAIN_OBJ := $(MPI_MAIN:%.c=$(BUILD)/obj/%.o)
+MPI_SUP_OBJ  := $(MPI_SUP:%.c=$(BUILD)/obj/%.o)
 
 LIB := $(BUILD)/libdcsim.a
 BIN := $(BUILD)/dcsim
 DEPS_STAMP := $(BUILD)/.deps-ok
+MPI_BIN := $(BUILD)/dcsim-mpi
 
-DEB_PKGS := libgsl-dev libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config python3-simpy3
+DEB_PKGS := libgsl-dev libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config python3-simpy3 \
+            libopenmpi-dev openmpi-bin
 
-.PHONY: all run test asan ubsan bench clean deps check-warnings
+.PHONY: all run test asan ubsan bench clean deps check-warnings mpi
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -91,9 +101,32 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-# The tests find the binary and the sources through these variables.
+# Cluster runs. The front end alone needs mpi.h; the wire format (sim/mpi/mc_pack.c) is plain
+# C, so that tests/test_mpi.c checks it without MPI.
+mpi: $(MPI_BIN)
+
+$(MPI_MAIN_OBJ): $(MPI_MAIN) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(MPICC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+CLI_UTIL_OBJ := $(BUILD)/obj/sim/cli/cli_util.o
+
+$(MPI_BIN): $(MPI_MAIN_OBJ) $(MPI_SUP_OBJ) $(CLI_UTIL_OBJ) $(LIB)
+	$(MPICC) $(ALL_LDFLAGS) -o $@ $(MPI_MAIN_OBJ) $(MPI_SUP_OBJ) $(CLI_UTIL_OBJ) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/test_mpi: $(BUILD)/obj/tests/test_mpi.o $(MPI_SUP_OBJ) $(TEST_SUP_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MPI_SUP_OBJ) $(TEST_SUP_OBJ) $(LIB) $(PKG_LIBS) -lcmocka
+
+# The tests find the binaries and the sources through these variables. Where Open MPI is
+# installed (the deps stamp installs it), build/dcsim-mpi is built and compared with the
+# threaded run; without it that test skips.
 test: $(BIN) $(TEST_BIN)
-	@DCSIM_BIN=$(abspath $(BIN)) DCSIM_ROOT=$(CURDIR) sh tests/run.sh $(TEST_BIN)
+	@if command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory mpi || exit 1; \
+	    DCSIM_MPI_BIN=$(abspath $(MPI_BIN)); export DCSIM_MPI_BIN; \
+	fi; \
+	DCSIM_BIN=$(abspath $(BIN)) DCSIM_ROOT=$(CURDIR) sh tests/run.sh $(TEST_BIN)
 
 run: $(BIN)
 	$(BIN) run $(SCENARIO) -o $(RUN_DIR)
@@ -116,4 +149,5 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SUP_OBJ:.o=.d) \
          $(TEST_BIN:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d) \
-         $(BENCH_BIN:$(BUILD)/bench/%=$(BUILD)/obj/bench/%.d)
+         $(BENCH_BIN:$(BUILD)/bench/%=$(BUILD)/obj/bench/%.d) \
+         $(MPI_MAIN_OBJ:.o=.d) $(MPI_SUP_OBJ:.o=.d)

@@ -35,6 +35,22 @@ typedef struct dcsim_mc dcsim_mc;
 dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
                           dcsim_diag *d);
 
+/* The same Monte Carlo in steps, so that a cluster can split the replications (the MPI front
+ * end, sim/mpi/): every process begins, runs its range, one process gathers the others'
+ * results (sim/mpi/mc_pack.h) and finishes. Results are the bytes dcsim_mc_run gives for
+ * any split. until_stable is not honoured in steps; stop makes dcsim_mc_run_range fail. */
+
+/* Allocate for o->runs replications and run none. *out is freed with dcsim_mc_free. */
+dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
+                            dcsim_diag *d);
+
+/* Run replications first .. first + count - 1 on the threads (o.threads). */
+dcsim_status dcsim_mc_run_range(dcsim_mc *mc, uint64_t first, uint64_t count, dcsim_diag *d);
+
+/* Once every replication has results (run here or unpacked): criticality, bands and the
+ * driver re-runs, as dcsim_mc_run does. On failure mc is still the caller's to free. */
+dcsim_status dcsim_mc_finish(dcsim_mc *mc, dcsim_diag *d);
+
 /* Write runs.csv, bands.csv, milestones.csv, drivers.csv and meta.csv into dir. */
 dcsim_status dcsim_mc_write(const dcsim_mc *mc, const char *dir, const char *command_line,
                             dcsim_diag *d);

@@ -211,6 +211,7 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
     dcsim_world_totals(w, &r->tot);
     record_series(mc, rep, w);
     dcsim_world_destroy(w);
+    __atomic_fetch_add(&mc->filled, 1, __ATOMIC_RELAXED);
 }
 
 /* ---- drivers ---- */
@@ -534,8 +535,28 @@ static void run_replications(dcsim_mc *mc)
 
 /* ---- public ---- */
 
-dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
-                          dcsim_diag *d)
+/* The reductions after the replications 0 .. n-1: criticality, bands, then the driver
+ * re-runs (on this process's threads). On failure the caller frees mc. */
+static dcsim_status reduce(dcsim_mc *mc, dcsim_diag *d)
+{
+    if (mc->driver_runs > mc->n)
+        mc->driver_runs = (uint32_t)mc->n;
+    bool ok = !mc->failed && mc->n > 0 && count_criticality(mc) && reduce_bands(mc);
+    /* Interrupted: what completed is kept, the driver re-runs are not started. */
+    ok = ok && (mc->partial || mc->o.skip_drivers || measure_drivers(mc));
+    if (!mc->failed && mc->n == 0)
+        return dcsim_diag_set(d, DCSIM_ERUNTIME, NULL, 0, 0,
+                              "interrupted before any replication completed");
+    if (mc->failed || !ok) {
+        dcsim_status st = mc->failed ? mc->fail_status : DCSIM_ENOMEM;
+        return dcsim_diag_set(d, st, NULL, 0, 0, "%s",
+                              mc->failed ? mc->fail_msg : "out of memory");
+    }
+    return DCSIM_OK;
+}
+
+dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
+                            dcsim_diag *d)
 {
     *out = NULL;
     if (o->runs == 0)
@@ -586,21 +607,52 @@ dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsi
     }
     for (uint32_t r = 0; r < mc->rows; r++)
         mc->row_time[r] = (int64_t)r * sc->sample_s;
+    *out = mc;
+    return DCSIM_OK;
+}
 
-    run_replications(mc);
-    if (mc->driver_runs > mc->n)
-        mc->driver_runs = (uint32_t)mc->n;
-    ok = !mc->failed && mc->n > 0 && count_criticality(mc) && reduce_bands(mc);
-    /* Interrupted: what completed is kept, the driver re-runs are not started. */
-    ok = ok && (mc->partial || mc->o.skip_drivers || measure_drivers(mc));
-    if (!mc->failed && mc->n == 0) {
-        dcsim_mc_free(mc);
+dcsim_status dcsim_mc_run_range(dcsim_mc *mc, uint64_t first, uint64_t count, dcsim_diag *d)
+{
+    if (first > mc->o.runs || count > mc->o.runs - first)
+        return dcsim_diag_set(d, DCSIM_EINPUT, NULL, 0, 0,
+                              "%llu replications from %llu go beyond the %llu runs",
+                              (unsigned long long)count, (unsigned long long)first,
+                              (unsigned long long)mc->o.runs);
+    uint64_t got = count && !mc->failed ? run_pool(mc, first, count, replicate, NULL, "runs") : 0;
+    if (first + got > mc->span)
+        mc->span = first + got;
+    if (mc->failed)
+        return dcsim_diag_set(d, mc->fail_status, NULL, 0, 0, "%s", mc->fail_msg);
+    if (got < count)
         return dcsim_diag_set(d, DCSIM_ERUNTIME, NULL, 0, 0,
-                              "interrupted before any replication completed");
-    }
-    if (mc->failed || !ok) {
-        dcsim_status st = mc->failed ? mc->fail_status : DCSIM_ENOMEM;
-        dcsim_diag_set(d, st, NULL, 0, 0, "%s", mc->failed ? mc->fail_msg : "out of memory");
+                              "stopped after %llu of replications %llu .. %llu",
+                              (unsigned long long)got, (unsigned long long)first,
+                              (unsigned long long)(first + count - 1));
+    return DCSIM_OK;
+}
+
+dcsim_status dcsim_mc_finish(dcsim_mc *mc, dcsim_diag *d)
+{
+    if (mc->failed)
+        return dcsim_diag_set(d, mc->fail_status, NULL, 0, 0, "%s", mc->fail_msg);
+    if (mc->filled != mc->o.runs)
+        return dcsim_diag_set(d, DCSIM_ERUNTIME, NULL, 0, 0,
+                              "%llu of %llu replications have results",
+                              (unsigned long long)mc->filled, (unsigned long long)mc->o.runs);
+    mc->n = mc->o.runs;
+    return reduce(mc, d);
+}
+
+dcsim_status dcsim_mc_run(const dcsim_scenario *sc, const dcsim_mc_opts *o, dcsim_mc **out,
+                          dcsim_diag *d)
+{
+    dcsim_mc *mc = NULL;
+    dcsim_status st = dcsim_mc_begin(sc, o, &mc, d);
+    if (st)
+        return st;
+    run_replications(mc);
+    st = reduce(mc, d);
+    if (st) {
         dcsim_mc_free(mc);
         return st;
     }
@@ -612,8 +664,11 @@ void dcsim_mc_free(dcsim_mc *mc)
 {
     if (!mc)
         return;
+    /* Chains exist up to the highest replication run or unpacked here (span), which in a
+     * share of a cluster run is beyond n. */
+    uint64_t slots = mc->n > mc->span ? mc->n : mc->span;
     if (mc->flat_chain)
-        for (uint64_t k = 0; k < mc->n * ((size_t)mc->sc->n_milestones + 1); k++)
+        for (uint64_t k = 0; k < slots * ((size_t)mc->sc->n_milestones + 1); k++)
             if (mc->flat_chain[k])
                 free(mc->flat_chain[k]);
     free(mc->flat_time), free(mc->flat_chain), free(mc->flat_power), free(mc->flat_finish);

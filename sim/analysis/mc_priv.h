@@ -1,5 +1,5 @@
-/* Private to the Monte Carlo: the state shared by the runner (mc.c) and the writers
- * (mc_write.c). */
+/* Private to the Monte Carlo: the state shared by the runner (mc.c), the writers
+ * (mc_write.c) and the wire format of a cluster run's share (sim/mpi/mc_pack.c). */
 #ifndef DCSIM_MC_PRIV_H
 #define DCSIM_MC_PRIV_H
 
@@ -57,6 +57,9 @@ struct dcsim_mc {
     uint32_t driver_runs;
     double *contrib;             /* [ms n_drivers + d]: P80 slip change in days, NaN if none */
     uint64_t n;                  /* replications completed: 0 .. n-1 (<= o.runs) */
+    uint64_t span;               /* slots 0 .. span-1 may hold results (run in a range or
+                                  * unpacked), for dcsim_mc_free */
+    uint64_t filled;             /* replications with results here, by any means */
     bool partial;                /* stopped by a signal before o.runs */
     bool stable;                 /* until_stable: P80s settled */
     bool failed;

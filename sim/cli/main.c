@@ -19,6 +19,7 @@
 #include "dcsim/units.h"
 #include "dcsim/version.h"
 #include "dcsim/world.h"
+#include "cli/cli_util.h"
 
 #define EXIT_USAGE 2
 
@@ -83,27 +84,7 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-static bool parse_seed(const char *s, uint64_t *out)
-{
-    if (!*s)
-        return false;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return false;
-    errno = 0;
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (errno == ERANGE)
-        return false;
-    *out = (uint64_t)v;
-    return true;
-}
 
-/* a is option `name`, alone or as name=value. */
-static bool opt_is(const char *a, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
 
 /* Returns -1 when parsing succeeded, else the exit code. */
 static int parse_args(int argc, char **argv, cli_opts *o)
@@ -128,30 +109,30 @@ static int parse_args(int argc, char **argv, cli_opts *o)
                    strncmp(a, "--threads=", 10) == 0 || strncmp(a, "--vary=", 7) == 0) {
             val = strchr(a, '=') + 1;
         }
-        if (strcmp(a, "-o") == 0 || opt_is(a, "--output")) {
+        if (strcmp(a, "-o") == 0 || cli_opt_is(a, "--output")) {
             o->output = val;
-        } else if (opt_is(a, "--seed")) {
-            if (!parse_seed(val, &o->seed))
+        } else if (cli_opt_is(a, "--seed")) {
+            if (!cli_parse_u64(val, &o->seed))
                 return usage_error("--seed needs a whole number from 0 to 18446744073709551615, "
                                    "not '%s'", val);
             o->has_seed = true;
-        } else if (opt_is(a, "--set")) {
+        } else if (cli_opt_is(a, "--set")) {
             o->sets[o->n_sets++] = val;
-        } else if (opt_is(a, "--vary")) {
+        } else if (cli_opt_is(a, "--vary")) {
             if (strcmp(o->command, "sweep") != 0)
                 return usage_error("'%s' goes with 'sweep'", a);
             o->varies[o->n_varies++] = val;
-        } else if (strcmp(a, "-n") == 0 || opt_is(a, "--runs")) {
+        } else if (strcmp(a, "-n") == 0 || cli_opt_is(a, "--runs")) {
             if (strcmp(o->command, "mc") != 0 && strcmp(o->command, "sweep") != 0)
                 return usage_error("'%s' goes with 'mc'", a);
-            if (!parse_seed(val, &o->runs) || o->runs == 0 || o->runs > 100000000)
+            if (!cli_parse_u64(val, &o->runs) || o->runs == 0 || o->runs > 100000000)
                 return usage_error("-n needs a number of runs from 1 to 100000000, not '%s'",
                                    val);
-        } else if (strcmp(a, "-j") == 0 || opt_is(a, "--threads")) {
+        } else if (strcmp(a, "-j") == 0 || cli_opt_is(a, "--threads")) {
             uint64_t t;
             if (strcmp(o->command, "mc") != 0 && strcmp(o->command, "sweep") != 0)
                 return usage_error("'%s' goes with 'mc'", a);
-            if (!parse_seed(val, &t) || t == 0 || t > 1024)
+            if (!cli_parse_u64(val, &t) || t == 0 || t > 1024)
                 return usage_error("-j needs a number of threads from 1 to 1024, not '%s'", val);
             o->threads = (unsigned)t;
         } else if (strcmp(a, "--until-stable") == 0) {
@@ -186,20 +167,6 @@ static int fail(const dcsim_diag *d)
     return dcsim_status_exit_code(d->status);
 }
 
-/* The command line as typed, for meta.csv: arguments with spaces or quotes are quoted. */
-static void join_args(int argc, char **argv, char *buf, size_t n)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < argc && used + 1 < n; i++) {
-        bool q = strpbrk(argv[i], " \t\"'") != NULL;
-        int w = snprintf(buf + used, n - used, "%s%s%s%s", i ? " " : "", q ? "'" : "", argv[i],
-                         q ? "'" : "");
-        if (w < 0)
-            break;
-        used += (size_t)w < n - used ? (size_t)w : n - used - 1;
-    }
-}
 
 /* Write an output directory that appears whole or not at all: `write` fills the temporary
  * sibling, then it is moved into place; on any failure nothing is left behind. */
@@ -214,7 +181,7 @@ static dcsim_status write_out(const char *out, int argc, char **argv, write_fn w
     if (st)
         return st;
     char cmd[8192];
-    join_args(argc, argv, cmd, sizeof cmd);
+    cli_join_args(argc, argv, cmd, sizeof cmd);
     st = write(what, od.tmp_path, cmd, d);
     if (!st)
         st = dcsim_outdir_commit(&od, d);
@@ -289,29 +256,6 @@ static int cmd_run(int argc, char **argv, const cli_opts *o)
     return st ? fail(&d) : 0;
 }
 
-static void print_grades(const dcsim_scenario *sc, const dcsim_mc *mc, FILE *f)
-{
-    char d1[32], d2[32];
-    fprintf(f, "  %-20s %-10s %-10s %-10s %8s %7s %s\n", "milestone", "planned", "P50", "P80",
-            "P80 slip", "on time", "grade");
-    for (uint32_t i = 0; i < sc->n_milestones; i++) {
-        const dcsim_milestone *m = &sc->milestones[i];
-        dcsim_mc_grade g;
-        dcsim_mc_grade_of(mc, i, &g);
-        dcsim_format_date(sc->start_unix + m->planned_s, d1, sizeof d1);
-        char p50[32] = "never", p80[32] = "never", slip[32] = "never";
-        if (isfinite(g.p50_s))
-            snprintf(p50, sizeof p50, "%.10s",
-                     dcsim_format_date(sc->start_unix + (int64_t)g.p50_s, d2, sizeof d2));
-        if (isfinite(g.p80_s))
-            snprintf(p80, sizeof p80, "%.10s",
-                     dcsim_format_date(sc->start_unix + (int64_t)g.p80_s, d2, sizeof d2));
-        if (isfinite(g.slip_at_conf_days))
-            snprintf(slip, sizeof slip, "%+.1f d", g.slip_at_conf_days);
-        fprintf(f, "  %-20s %-10.10s %-10s %-10s %8s %6.0f%% %c\n", m->name, d1, p50, p80, slip,
-                100 * g.p_on_time, g.grade);
-    }
-}
 
 /* The one piece of global state in dcsim: a signal handler can only reach a global, and all
  * it does is ask the Monte Carlo to stop after the replications in flight. */
@@ -355,7 +299,7 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
                : o->until_stable ? (dcsim_mc_stable(mc) ? " (P80s stable)"
                                                         : " (P80s not yet stable)")
                                  : "");
-        print_grades(sc, mc, stdout);
+        cli_print_grades(sc, mc, stdout);
         printf("wrote %s/\n", out);
     }
     if (partial)

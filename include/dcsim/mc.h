@@ -17,7 +17,7 @@ typedef struct dcsim_mc_opts {
     unsigned threads;            /* 0: one per online CPU */
     bool progress;               /* draw a progress bar on stderr */
     size_t band_budget_bytes;    /* exact band quantiles while they fit, else histograms */
-    uint32_t driver_runs;        /* replications re-run per driver (0: min(runs, 200)) */
+    uint32_t driver_runs;        /* replications re-run per driver (0: min(runs, 100)) */
     uint32_t max_drivers;        /* drivers whose slip contribution is measured (0: 10): each
                                   * milestone's 3 most critical, then the most critical */
     bool skip_drivers;           /* no slip contributions (sweeps need grades only) */

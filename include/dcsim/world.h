@@ -37,6 +37,10 @@ uint64_t dcsim_world_events_handled(const dcsim_world *w);
 const char *dcsim_world_milestone_cause(const dcsim_world *w, uint32_t milestone);
 const char *dcsim_world_milestone_path(const dcsim_world *w, uint32_t milestone);
 
+/* Before dcsim_world_run: only the milestone dates matter, so the run may stop as soon as
+ * every milestone is reached (series and totals are then cut short). */
+void dcsim_world_milestones_only(dcsim_world *w);
+
 /* Before dcsim_world_run: hold one driver at its planned value (every draw of it becomes its
  * distribution's mean). Every other element keeps its own stream, so the run differs from the
  * unfixed one only through this driver (sensitivity by exclusion). */

@@ -313,6 +313,7 @@ static void replicate_fixed(dcsim_mc *mc, uint64_t task, void *arg)
         return;
     }
     dcsim_world_fix(w, (dcsim_driver_kind)dr->kind, dr->index);
+    dcsim_world_milestones_only(w);     /* a re-run is read for its milestone dates only */
     if (dcsim_world_run(w, &d)) {
         fail(mc, &d);
     } else {
@@ -572,7 +573,7 @@ dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dc
     }
     if (mc->o.band_budget_bytes == 0)
         mc->o.band_budget_bytes = (size_t)256 << 20;
-    mc->driver_runs = o->driver_runs ? o->driver_runs : (uint32_t)fmin((double)o->runs, 200);
+    mc->driver_runs = o->driver_runs ? o->driver_runs : (uint32_t)fmin((double)o->runs, 100);
     if (mc->driver_runs > o->runs)
         mc->driver_runs = (uint32_t)o->runs;
     pthread_mutex_init(&mc->lock, NULL);

@@ -19,6 +19,7 @@ struct dcsim_world {
     dcsim_model *model;
     dcsim_eventlog log;
     dcsim_recorder rec;
+    bool milestones_only;       /* stop once every milestone is reached */
 };
 
 /* Every event goes to the model; milestones are checked right after, so their dates are
@@ -67,6 +68,19 @@ void dcsim_world_destroy(dcsim_world *w)
     free(w);
 }
 
+static bool all_reached(const dcsim_world *w)
+{
+    for (uint32_t i = 0; i < w->sc->n_milestones; i++)
+        if (w->rec.ms_time[i] < 0)
+            return false;
+    return true;
+}
+
+void dcsim_world_milestones_only(dcsim_world *w)
+{
+    w->milestones_only = true;
+}
+
 dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
 {
     const dcsim_scenario *sc = w->sc;
@@ -77,6 +91,8 @@ dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
         int64_t t = (int64_t)k * sc->sample_s;
         dcsim_engine_run_until(w->eng, t);
         dcsim_recorder_sample(&w->rec, w->model, t);
+        if (w->milestones_only && all_reached(w))
+            return DCSIM_OK;    /* nothing left that the caller asked for */
     }
     if (w->model->out_of_memory || w->log.out_of_memory)
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory during the run");

@@ -1,7 +1,7 @@
 /* The Monte Carlo runner: replications on POSIX threads (each a world of its own), reduced
- * to quantile bands, a grade table per milestone and the drivers of slip. Determinism for any
- * thread count: a replication writes only its own slots (or adds integers, which commute),
- * and every reduction walks the replications in index order. */
+ * to quantile bands and a grade table per milestone; the drivers of slip are mc_drivers.c.
+ * Determinism for any thread count: a replication writes only its own slots (or adds
+ * integers, which commute), and every reduction walks the replications in index order. */
 #include "dcsim/mc.h"
 
 #include <math.h>
@@ -25,7 +25,7 @@ const char *const mc_series_names[N_SERIES] = {
 
 /* ---- small helpers ---- */
 
-static double quantile_inf(double *sorted, size_t n, double q)
+double mc_quantile_inf(double *sorted, size_t n, double q)
 {
     if (n == 0)
         return NAN;
@@ -65,11 +65,9 @@ static char *chain_of(const char *cause, const char *path)
 
 /* ---- the thread pool ---- */
 
-typedef void (*task_fn)(dcsim_mc *mc, uint64_t task, void *arg);
-
 typedef struct pool {
     dcsim_mc *mc;
-    task_fn fn;
+    mc_task_fn fn;
     void *arg;
     uint64_t base, n, next, done;
     pthread_mutex_t lock;
@@ -121,8 +119,8 @@ static void *worker(void *arg)
 
 /* Run tasks base .. base + n - 1 on the threads; returns how many were run (n unless a
  * failure or a signal stopped the handing out). */
-static uint64_t run_pool(dcsim_mc *mc, uint64_t base, uint64_t n, task_fn fn, void *arg,
-                         const char *what)
+uint64_t mc_run_pool(dcsim_mc *mc, uint64_t base, uint64_t n, mc_task_fn fn, void *arg,
+                     const char *what)
 {
     pool p = {.mc = mc, .fn = fn, .arg = arg, .base = base, .n = n,
               .progress = mc->o.progress, .what = what};
@@ -145,7 +143,7 @@ static uint64_t run_pool(dcsim_mc *mc, uint64_t base, uint64_t n, task_fn fn, vo
     return p.next;
 }
 
-static void fail(dcsim_mc *mc, const dcsim_diag *d)
+void mc_fail(dcsim_mc *mc, const dcsim_diag *d)
 {
     pthread_mutex_lock(&mc->lock);
     if (!mc->failed) {
@@ -195,7 +193,7 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
     dcsim_diag_clear(&d);
     dcsim_world *w = NULL;
     if (dcsim_world_create(sc, rep, &w, &d) || dcsim_world_run(w, &d)) {
-        fail(mc, &d);
+        mc_fail(mc, &d);
         dcsim_world_destroy(w);
         return;
     }
@@ -212,203 +210,6 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
     record_series(mc, rep, w);
     dcsim_world_destroy(w);
     __atomic_fetch_add(&mc->filled, 1, __ATOMIC_RELAXED);
-}
-
-/* ---- drivers ---- */
-
-static long driver_index(const dcsim_mc *mc, const char *name, size_t len)
-{
-    for (uint32_t k = 0; k < mc->n_drivers; k++)
-        if (strlen(mc->drivers[k].name) == len && strncmp(mc->drivers[k].name, name, len) == 0)
-            return (long)k;
-    return -1;
-}
-
-/* What "kind:name" holds fixed: an activity, a source's tranches or a delivery. */
-static void resolve(const dcsim_scenario *sc, driver *dr)
-{
-    const char *colon = strchr(dr->name, ':');
-    const char *n = colon ? colon + 1 : dr->name;
-    dr->kind = -1;
-    if (strncmp(dr->name, "source:", 7) == 0) {
-        for (uint32_t s = 0; s < sc->n_sources; s++)
-            if (strcmp(sc->sources[s].name, n) == 0)
-                dr->kind = DCSIM_DRIVER_SOURCE, dr->index = s;
-    } else if (strncmp(dr->name, "delivery:", 9) == 0) {
-        for (uint32_t i = 0; i < sc->n_deliveries; i++)
-            if (strcmp(sc->deliveries[i].name, n) == 0)
-                dr->kind = DCSIM_DRIVER_DELIVERY, dr->index = i;
-    } else if (strncmp(dr->name, "install:", 8) != 0) {
-        for (uint32_t a = 0; a < sc->n_activities; a++)
-            if (strcmp(sc->activities[a].name, n) == 0)
-                dr->kind = DCSIM_DRIVER_ACTIVITY, dr->index = a;
-    }
-}
-
-/* Criticality: count, per milestone, the runs in which each element was on its chain. */
-static bool count_criticality(dcsim_mc *mc)
-{
-    const dcsim_scenario *sc = mc->sc;
-    uint32_t cap = 0;
-    for (uint64_t rep = 0; rep < mc->n; rep++)
-        for (uint32_t i = 0; i < sc->n_milestones; i++) {
-            const char *p = mc->rep[rep].ms_chain[i];
-            while (p && *p) {
-                const char *e = strchr(p, '\n');
-                size_t len = (size_t)(e - p);
-                if (driver_index(mc, p, len) < 0) {
-                    if (mc->n_drivers == cap) {
-                        cap = cap ? 2 * cap : 16;
-                        driver *nd = realloc(mc->drivers, cap * sizeof *nd);
-                        if (!nd)
-                            return false;
-                        mc->drivers = nd;
-                    }
-                    driver *dr = &mc->drivers[mc->n_drivers++];
-                    dr->name = strndup(p, len);
-                    if (!dr->name)
-                        return false;
-                    resolve(sc, dr);
-                }
-                p = e + 1;
-            }
-        }
-    size_t cells = (size_t)sc->n_milestones * mc->n_drivers + 1;
-    mc->crit = calloc(cells, sizeof *mc->crit);
-    mc->contrib = malloc(cells * sizeof *mc->contrib);
-    if (!mc->crit || !mc->contrib)
-        return false;
-    for (size_t k = 0; k < cells; k++)
-        mc->contrib[k] = NAN;
-    for (uint64_t rep = 0; rep < mc->n; rep++)
-        for (uint32_t i = 0; i < sc->n_milestones; i++) {
-            const char *p = mc->rep[rep].ms_chain[i];
-            while (p && *p) {
-                const char *e = strchr(p, '\n');
-                long k = driver_index(mc, p, (size_t)(e - p));
-                mc->crit[(size_t)i * mc->n_drivers + (size_t)k]++;
-                p = e + 1;
-            }
-        }
-    return true;
-}
-
-typedef struct fix_job {
-    uint32_t *which;             /* drivers measured */
-    uint32_t n;
-    int64_t *times;              /* [(which R + rep) n_ms + ms] */
-} fix_job;
-
-static void replicate_fixed(dcsim_mc *mc, uint64_t task, void *arg)
-{
-    fix_job *fj = arg;
-    const dcsim_scenario *sc = mc->sc;
-    uint64_t k = task / mc->driver_runs, rep = task % mc->driver_runs;
-    const driver *dr = &mc->drivers[fj->which[k]];
-    dcsim_diag d;
-    dcsim_diag_clear(&d);
-    dcsim_world *w = NULL;
-    if (dcsim_world_create(sc, rep, &w, &d)) {
-        fail(mc, &d);
-        return;
-    }
-    dcsim_world_fix(w, (dcsim_driver_kind)dr->kind, dr->index);
-    dcsim_world_milestones_only(w);     /* a re-run is read for its milestone dates only */
-    if (dcsim_world_run(w, &d)) {
-        fail(mc, &d);
-    } else {
-        for (uint32_t i = 0; i < sc->n_milestones; i++)
-            fj->times[task * sc->n_milestones + i] = dcsim_world_milestone_time(w, i);
-    }
-    dcsim_world_destroy(w);
-}
-
-static double p80_slip_days(const dcsim_mc *mc, const int64_t *times, size_t stride,
-                            uint32_t ms, uint32_t n, double *scratch)
-{
-    const dcsim_milestone *m = &mc->sc->milestones[ms];
-    for (uint32_t r = 0; r < n; r++) {
-        int64_t t = times[(size_t)r * stride + ms];
-        scratch[r] = t < 0 ? INFINITY : (double)(t - m->planned_s) / 86400.0;
-    }
-    gsl_sort(scratch, 1, n);
-    return quantile_inf(scratch, n, mc->sc->confidence);
-}
-
-/* Slip contribution: hold each of the most critical fixable drivers at its planned value,
- * re-run the first R replications, and compare the confidence-quantile slip with the same R
- * replications as run. */
-static bool measure_drivers(dcsim_mc *mc)
-{
-    const dcsim_scenario *sc = mc->sc;
-    uint32_t nd = mc->n_drivers, nm = sc->n_milestones;
-    if (!nd || !nm)
-        return true;
-    double *best = calloc(nd, sizeof *best);
-    uint32_t *which = calloc(nd, sizeof *which);
-    if (!best || !which) {
-        free(best), free(which);
-        return false;
-    }
-    for (uint32_t k = 0; k < nd; k++)
-        for (uint32_t i = 0; i < nm; i++)
-            best[k] = fmax(best[k], (double)mc->crit[(size_t)i * nd + k]);
-    uint32_t n = 0, max = mc->o.max_drivers ? mc->o.max_drivers : 10;
-    /* Each milestone's three most critical fixable drivers first (a milestone whose drivers
-     * are less critical than another's still gets its own measured), ... */
-    for (uint32_t i = 0; i < nm; i++)
-        for (uint32_t pick = 0; pick < 3 && n < max; pick++) {
-            long arg = -1;
-            for (uint32_t k = 0; k < nd; k++) {
-                uint32_t c = mc->crit[(size_t)i * nd + k];
-                bool taken = false;
-                for (uint32_t j = 0; j < n; j++)
-                    taken = taken || which[j] == k;
-                if (!taken && mc->drivers[k].kind >= 0 && c > 0 &&
-                    (arg < 0 || c > mc->crit[(size_t)i * nd + (size_t)arg]))
-                    arg = k;
-            }
-            if (arg < 0)
-                break;
-            which[n++] = (uint32_t)arg;
-            best[arg] = 0;
-        }
-    /* ... then the most critical of the rest; ties in the order drivers were first seen. */
-    for (uint32_t pick = n; pick < max; pick++) {
-        long arg = -1;
-        for (uint32_t k = 0; k < nd; k++)
-            if (mc->drivers[k].kind >= 0 && best[k] > 0 && (arg < 0 || best[k] > best[arg]))
-                arg = k;
-        if (arg < 0)
-            break;
-        which[n++] = (uint32_t)arg;
-        best[arg] = 0;
-    }
-    free(best);
-    uint32_t R = mc->driver_runs;
-    fix_job fj = {.which = which, .n = n};
-    fj.times = malloc(((size_t)n * R * nm + 1) * sizeof *fj.times);
-    int64_t *base = malloc(((size_t)R * nm + 1) * sizeof *base);
-    double *scratch = malloc(((size_t)R + 1) * sizeof *scratch);
-    if (!fj.times || !base || !scratch) {
-        free(which), free(fj.times), free(base), free(scratch);
-        return false;
-    }
-    if (n && R)
-        run_pool(mc, 0, (uint64_t)n * R, replicate_fixed, &fj, "drivers");
-    for (uint32_t r = 0; r < R; r++)
-        for (uint32_t i = 0; i < nm; i++)
-            base[(size_t)r * nm + i] = mc->rep[r].ms_time[i];
-    for (uint32_t i = 0; i < nm && !mc->failed; i++) {
-        double b = p80_slip_days(mc, base, nm, i, R, scratch);
-        for (uint32_t k = 0; k < n; k++) {
-            double f = p80_slip_days(mc, fj.times + (size_t)k * R * nm, nm, i, R, scratch);
-            /* inf - inf: never reached either way, no measurable change. */
-            mc->contrib[(size_t)i * nd + which[k]] = isinf(f) && isinf(b) ? 0 : f - b;
-        }
-    }
-    free(which), free(fj.times), free(base), free(scratch);
-    return true;
 }
 
 /* ---- bands ---- */
@@ -491,7 +292,7 @@ static void current_p80(const dcsim_mc *mc, double *p80, double *scratch)
             scratch[r] = t < 0 ? INFINITY : (double)t / 86400.0;
         }
         gsl_sort(scratch, 1, mc->n);
-        p80[i] = quantile_inf(scratch, mc->n, mc->sc->confidence);
+        p80[i] = mc_quantile_inf(scratch, mc->n, mc->sc->confidence);
     }
 }
 
@@ -510,7 +311,7 @@ static void run_replications(dcsim_mc *mc)
     mc->n = 0;
     while (mc->n < runs && !mc->failed) {
         uint64_t want = runs - mc->n < batch ? runs - mc->n : batch;
-        uint64_t got = run_pool(mc, mc->n, want, replicate, NULL, "runs");
+        uint64_t got = mc_run_pool(mc, mc->n, want, replicate, NULL, "runs");
         mc->n += got;
         if (got < want) {
             mc->partial = !mc->failed;
@@ -542,9 +343,9 @@ static dcsim_status reduce(dcsim_mc *mc, dcsim_diag *d)
 {
     if (mc->driver_runs > mc->n)
         mc->driver_runs = (uint32_t)mc->n;
-    bool ok = !mc->failed && mc->n > 0 && count_criticality(mc) && reduce_bands(mc);
+    bool ok = !mc->failed && mc->n > 0 && mc_count_criticality(mc) && reduce_bands(mc);
     /* Interrupted: what completed is kept, the driver re-runs are not started. */
-    ok = ok && (mc->partial || mc->o.skip_drivers || measure_drivers(mc));
+    ok = ok && (mc->partial || mc->o.skip_drivers || mc_measure_drivers(mc));
     if (!mc->failed && mc->n == 0)
         return dcsim_diag_set(d, DCSIM_ERUNTIME, NULL, 0, 0,
                               "interrupted before any replication completed");
@@ -619,7 +420,8 @@ dcsim_status dcsim_mc_run_range(dcsim_mc *mc, uint64_t first, uint64_t count, dc
                               "%llu replications from %llu go beyond the %llu runs",
                               (unsigned long long)count, (unsigned long long)first,
                               (unsigned long long)mc->o.runs);
-    uint64_t got = count && !mc->failed ? run_pool(mc, first, count, replicate, NULL, "runs") : 0;
+    uint64_t got =
+        count && !mc->failed ? mc_run_pool(mc, first, count, replicate, NULL, "runs") : 0;
     if (first + got > mc->span)
         mc->span = first + got;
     if (mc->failed)
@@ -704,11 +506,11 @@ void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t ms, dcsim_mc_grade *g)
         power += mc->rep[r].ms_power[ms];
     }
     gsl_sort(t, 1, n);
-    g->p10_s = quantile_inf(t, n, 0.1);
-    g->p50_s = quantile_inf(t, n, 0.5);
-    g->p80_s = quantile_inf(t, n, 0.8);
-    g->p90_s = quantile_inf(t, n, 0.9);
-    double at = quantile_inf(t, n, sc->confidence);
+    g->p10_s = mc_quantile_inf(t, n, 0.1);
+    g->p50_s = mc_quantile_inf(t, n, 0.5);
+    g->p80_s = mc_quantile_inf(t, n, 0.8);
+    g->p90_s = mc_quantile_inf(t, n, 0.9);
+    double at = mc_quantile_inf(t, n, sc->confidence);
     g->slip_at_conf_days = isinf(at) ? INFINITY : (at - (double)m->planned_s) / 86400.0;
     g->mean_slip_days = reached ? slip_sum / (double)reached : NAN;
     g->p_on_time = (double)on_time / (double)n;
@@ -720,14 +522,6 @@ void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t ms, dcsim_mc_grade *g)
             if (g->slip_at_conf_days * 86400.0 <= sc->grade_max_s[k] + 1e-6)
                 g->grade = (char)('A' + k);
     free(t);
-}
-
-double dcsim_mc_criticality(const dcsim_mc *mc, uint32_t ms, const char *name)
-{
-    long k = driver_index(mc, name, strlen(name));
-    if (k < 0 || ms >= mc->sc->n_milestones)
-        return 0;
-    return (double)mc->crit[(size_t)ms * mc->n_drivers + (size_t)k] / (double)mc->n;
 }
 
 static int series_index(const char *name)

@@ -1,10 +1,12 @@
-/* Private to the Monte Carlo: the state shared by the runner (mc.c), the writers
- * (mc_write.c) and the wire format of a cluster run's share (sim/mpi/mc_pack.c). */
+/* Private to the Monte Carlo: the state shared by the runner (mc.c), the drivers of slip
+ * (mc_drivers.c), the writers (mc_write.c) and the wire format of a cluster run's share
+ * (sim/mpi/mc_pack.c). */
 #ifndef DCSIM_MC_PRIV_H
 #define DCSIM_MC_PRIV_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dcsim/mc.h"
@@ -68,5 +70,34 @@ struct dcsim_mc {
     pthread_mutex_t lock;
 };
 
+/* ---- the runner's helpers, for the drivers (mc.c) ---- */
+
+/* The q quantile of n sorted values, where +inf stands for a run that never got there:
+ * INFINITY when the quantile falls among those, NaN when n is 0. */
+double mc_quantile_inf(double *sorted, size_t n, double q);
+
+/* One task of a pool run: replication or re-run number task. */
+typedef void (*mc_task_fn)(dcsim_mc *mc, uint64_t task, void *arg);
+
+/* Run tasks base .. base + n - 1 on mc's threads (a progress bar labelled what when
+ * mc->o.progress); returns how many were run (n unless a failure or a signal stopped the
+ * handing out). */
+uint64_t mc_run_pool(dcsim_mc *mc, uint64_t base, uint64_t n, mc_task_fn fn, void *arg,
+                     const char *what);
+
+/* Record a replication's failure; the first one is kept (thread-safe). */
+void mc_fail(dcsim_mc *mc, const dcsim_diag *d);
+
+/* ---- the drivers of slip (mc_drivers.c) ---- */
+
+/* Collect every element of the cause chains of replications 0 .. n-1 into mc->drivers and
+ * count, per milestone, the runs in which each was critical (mc->crit); mc->contrib is set
+ * to NaN. false when out of memory. */
+bool mc_count_criticality(dcsim_mc *mc);
+
+/* Slip contribution (mc->contrib) of the most critical fixable drivers, from re-runs of the
+ * first mc->driver_runs replications with each held at plan. false when out of memory; a
+ * failed re-run sets mc->failed. */
+bool mc_measure_drivers(dcsim_mc *mc);
 
 #endif

@@ -66,8 +66,10 @@ BIN := $(BUILD)/dcsim
 DEPS_STAMP := $(BUILD)/.deps-ok
 MPI_BIN := $(BUILD)/dcsim-mpi
 
-DEB_PKGS := libgsl-dev libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config python3-simpy3 \
-            libopenmpi-dev openmpi-bin
+DEB_PKGS := libgsl-dev libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config python3-simpy3
+# Open MPI only for the cluster build and its test: make run does not need it.
+MPI_PKGS := libopenmpi-dev openmpi-bin
+MPI_STAMP := $(BUILD)/.deps-mpi-ok
 
 .PHONY: all run test asan ubsan bench clean deps check-warnings mpi
 .DELETE_ON_ERROR:
@@ -80,6 +82,10 @@ deps: $(DEPS_STAMP)
 # Installs only what is missing; 'apt-get update' runs only when a package is not found.
 $(DEPS_STAMP): tools/deps.sh
 	@sh tools/deps.sh $(DEB_PKGS)
+	@mkdir -p $(@D) && touch $@
+
+$(MPI_STAMP): tools/deps.sh
+	@sh tools/deps.sh $(MPI_PKGS)
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -105,7 +111,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 # C, so that tests/test_mpi.c checks it without MPI.
 mpi: $(MPI_BIN)
 
-$(MPI_MAIN_OBJ): $(MPI_MAIN) | $(DEPS_STAMP)
+$(MPI_MAIN_OBJ): $(MPI_MAIN) | $(DEPS_STAMP) $(MPI_STAMP)
 	@mkdir -p $(@D)
 	$(MPICC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -121,7 +127,7 @@ $(BUILD)/tests/test_mpi: $(BUILD)/obj/tests/test_mpi.o $(MPI_SUP_OBJ) $(TEST_SUP
 # The tests find the binaries and the sources through these variables. Where Open MPI is
 # installed (the deps stamp installs it), build/dcsim-mpi is built and compared with the
 # threaded run; without it that test skips.
-test: $(BIN) $(TEST_BIN)
+test: $(BIN) $(TEST_BIN) $(MPI_STAMP)
 	@if command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then \
 	    $(MAKE) --no-print-directory mpi || exit 1; \
 	    DCSIM_MPI_BIN=$(abspath $(MPI_BIN)); export DCSIM_MPI_BIN; \

@@ -6,8 +6,8 @@
  * building and rack model each sample step, returns kept in a ring of future steps).
  *
  * Hazard: a cause fails at rate_per_gpu_s per *running* GPU, so a rack's failure rate is
- * sum(rates) x (its GPUs - those in repair); it is re-forecast whenever that count moves (a
- * failure or a repair), which is exact for a memoryless process. Both modes then agree with
+ * sum(rates) x (its GPUs - those in repair); a failure re-forecasts it and a repair adds a
+ * second clock (forecast_more), both exact for a memoryless process. Both modes agree with
  * MTBF / (MTBF + MTTR) per failure unit (a GPU, a node of gpus_per_node, a rack).
  *
  * What site.gpus_down counts (discrete and off modes), summed over energized racks r:
@@ -294,8 +294,33 @@ static void forecast(dcsim_model *m, uint32_t r)
         return;     /* nothing running to fail: a repair re-forecasts */
     int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(m->rack_rng[r],
                                                                          1.0 / rate));
-    if (t > m->sc->horizon_s)
-        return;     /* beyond the run: no event to keep in the heap */
+    if (t > m->sc->horizon_s) {
+        m->fleet_next[r] = FLEET_AFTER_RUN;     /* no event to keep in the heap */
+        return;
+    }
+    m->fleet_next[r] = t;
+    model_schedule(m, t, EV_RACK_FAIL, r);
+}
+
+/* `more` GPUs of energized rack r came back from repair. Its failure time is the first of two
+ * independent clocks: the pending one, still exponential at the old rate (memoryless), and a
+ * new one at the rate the returning GPUs add. The first of the two is exponential at the sum,
+ * as a fresh forecast would be, and when the pending clock wins no event is pushed and the
+ * pending one does not go stale: on a big fleet a redraw at every repair doubled the events
+ * the engine pops. Whole-second rounding is monotone, so it keeps the minimum. */
+static void forecast_more(dcsim_model *m, uint32_t r, uint32_t more)
+{
+    if (m->fleet_next[r] < 0) {
+        forecast(m, r);     /* no clock running (rack dark or all its GPUs down) */
+        return;
+    }
+    double rate = rate_per_gpu(m) * more;
+    if (rate <= 0)
+        return;
+    int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(m->rack_rng[r],
+                                                                         1.0 / rate));
+    if (t >= m->fleet_next[r] || t > m->sc->horizon_s)
+        return;
     m->fleet_next[r] = t;
     model_schedule(m, t, EV_RACK_FAIL, r);
 }
@@ -482,7 +507,7 @@ void fleet_hold_done(dcsim_model *m, uint32_t hi)
                                  m->sc->seed);
                 m->site[h.site].gpus_down -= h.gpus;
             }
-            forecast(m, h.rack);    /* more GPUs running: a higher rate from now */
+            forecast_more(m, h.rack, h.gpus);   /* more GPUs running: a higher rate */
         }
         break;
     case HOLD_SPARE_BACK:

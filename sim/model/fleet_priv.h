@@ -9,6 +9,9 @@
 
 #include "model/model.h"
 
+/* fleet_next[r] for a rack whose failure clock runs but lands after the horizon. */
+#define FLEET_AFTER_RUN INT64_MAX
+
 /* State the fleet needs beyond the fields model.h gives it (m->fleet). The per-rack down
  * counts live in its flexible tail, and m->rack_down points at them. */
 typedef struct fleet_priv {

@@ -185,7 +185,8 @@ typedef struct dcsim_model {
     /* fleet (fleet.c) */
     struct fleet_priv *fleet;    /* the fleet's own state (aggregate groups, returns, hits) */
     gsl_rng **rack_rng;          /* per rack: failure process (discrete mode) */
-    int64_t *fleet_next;         /* per rack: time of its pending EV_RACK_FAIL, or -1 */
+    int64_t *fleet_next;         /* per rack: time of its pending EV_RACK_FAIL, -1 when no
+                                  * clock runs, FLEET_AFTER_RUN when it lands after the run */
     uint32_t *rack_down;         /* per rack: GPUs down now */
     gsl_rng *fleet_rng;          /* aggregate mode and cause picks */
     gsl_rng **switch_rng;        /* per switch group */

@@ -147,7 +147,7 @@ ubsan:
 	$(MAKE) BUILD=build-ubsan OPT="-O1 -g" \
 	    SAN="-fsanitize=undefined -fno-sanitize-recover=all" test
 
-bench: $(BENCH_BIN) | $(DEPS_STAMP)
+bench: $(BENCH_BIN) $(BUILD)/dcsim | $(DEPS_STAMP)
 	@sh bench/run.sh $(BUILD)/bench
 
 clean:

@@ -158,6 +158,32 @@ static void test_csv_bytes(void **state)
     free(text);
 }
 
+/* Key-value rows (meta.csv): the value formatted, quoted when needed, and a value longer
+ * than the writer's 128-byte first attempt kept whole. dcsim_csvw_open_in joins dir/name. */
+static void test_csv_kv(void **state)
+{
+    (void)state;
+    char path[PATH_MAX];
+    dcsim_diag d;
+    dcsim_csvw *w = dcsim_csvw_open_in(base, "kv.csv", &d);
+    assert_non_null(w);
+    char long_value[301];
+    memset(long_value, 'v', 300);
+    long_value[300] = '\0';
+    dcsim_csvw_kv(w, "key", "value");
+    dcsim_csvw_kv(w, "seed", "%llu", 18446744073709551615ULL);
+    dcsim_csvw_kv(w, "cmd", "%s --vary a=%d,%d", "dcsim sweep", 1, 2);
+    dcsim_csvw_kv(w, "long", "%s!", long_value);
+    assert_int_equal(dcsim_csvw_close(w, &d), DCSIM_OK);
+    char want[512];
+    snprintf(want, sizeof want,
+             "key,value\nseed,18446744073709551615\ncmd,\"dcsim sweep --vary a=1,2\"\n"
+             "long,%s!\n", long_value);
+    char *text = read_text(at(path, "kv.csv"));
+    assert_string_equal(text, want);
+    free(text);
+}
+
 static void test_csv_f64(void **state)
 {
     (void)state;
@@ -493,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_csv_roundtrip),
         cmocka_unit_test(test_csv_bytes),
         cmocka_unit_test(test_csv_f64),
+        cmocka_unit_test(test_csv_kv),
         cmocka_unit_test(test_csv_ragged),
         cmocka_unit_test(test_csv_bad_quote),
         cmocka_unit_test(test_csv_lenient_bits),

@@ -15,6 +15,9 @@ typedef struct dcsim_csvw dcsim_csvw;
 /* Create (truncate) path for writing. NULL and d filled on failure. */
 dcsim_csvw *dcsim_csvw_open(const char *path, dcsim_diag *d);
 
+/* Create (truncate) dir/name: the outputs' writers name their files this way. */
+dcsim_csvw *dcsim_csvw_open_in(const char *dir, const char *name, dcsim_diag *d);
+
 /* Append one field to the current row; quoted by libcsv only when needed. */
 void dcsim_csvw_str(dcsim_csvw *w, const char *s);
 void dcsim_csvw_i64(dcsim_csvw *w, int64_t v);
@@ -25,6 +28,9 @@ void dcsim_csvw_f64(dcsim_csvw *w, double v, int decimals);
 void dcsim_csvw_empty(dcsim_csvw *w);
 /* End the current row ("\n"). */
 void dcsim_csvw_endrow(dcsim_csvw *w);
+/* A whole two-field row: key, then the value printf-formatted (the meta.csv files). */
+void dcsim_csvw_kv(dcsim_csvw *w, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Flush, fsync and close; reports any error met since open (e.g. "out/x/timeseries.csv: No
  * space left on device"). Always frees w. */

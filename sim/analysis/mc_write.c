@@ -8,16 +8,9 @@
 #include <string.h>
 
 #include "analysis/mc_priv.h"
+#include "record/recorder.h"
 #include "dcsim/csv.h"
 #include "dcsim/units.h"
-#include "dcsim/version.h"
-
-static dcsim_csvw *open_in(const char *dir, const char *name, dcsim_diag *d)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return dcsim_csvw_open(path, d);
-}
 
 static void date_or_empty(dcsim_csvw *w, const dcsim_scenario *sc, double t)
 {
@@ -32,7 +25,7 @@ static void date_or_empty(dcsim_csvw *w, const dcsim_scenario *sc, double t)
 static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
-    dcsim_csvw *w = open_in(dir, "runs.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "runs.csv", d);
     if (!w)
         return d->status;
     dcsim_csvw_str(w, "replication");
@@ -79,7 +72,7 @@ static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *
 static dcsim_status write_bands(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
-    dcsim_csvw *w = open_in(dir, "bands.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "bands.csv", d);
     if (!w)
         return d->status;
     static const char *const stat[] = {"_p10", "_p50", "_p90", "_mean"};
@@ -115,7 +108,7 @@ static void days_or_empty(dcsim_csvw *w, double days)
 static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
-    dcsim_csvw *w = open_in(dir, "milestones.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "milestones.csv", d);
     if (!w)
         return d->status;
     static const char *const cols[] = {
@@ -174,7 +167,7 @@ static int by_rank(const void *a, const void *b)
 static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
-    dcsim_csvw *w = open_in(dir, "drivers.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "drivers.csv", d);
     if (!w)
         return d->status;
     static const char *const cols[] = {"milestone", "rank", "driver", "criticality",
@@ -214,48 +207,30 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
     return dcsim_csvw_close(w, d);
 }
 
-static void kv(dcsim_csvw *w, const char *key, const char *value)
-{
-    dcsim_csvw_str(w, key);
-    dcsim_csvw_str(w, value);
-    dcsim_csvw_endrow(w);
-}
-
 static dcsim_status write_meta(const dcsim_mc *mc, const char *dir, const char *cmd,
                                dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
-    dcsim_csvw *w = open_in(dir, "meta.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "meta.csv", d);
     if (!w)
         return d->status;
     char buf[64];
-    kv(w, "key", "value");
-    kv(w, "dcsim_version", DCSIM_VERSION);
-    kv(w, "kind", "mc");
-    kv(w, "scenario", sc->path);
-    kv(w, "scenario_name", sc->name);
-    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)sc->file_hash);
-    kv(w, "scenario_fnv1a64", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sc->seed);
-    kv(w, "seed", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)mc->n);
-    kv(w, "runs", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)mc->o.runs);
-    kv(w, "runs_asked", buf);
+    dcsim_meta_head(w, "mc", sc);
+    dcsim_csvw_kv(w, "runs", "%llu", (unsigned long long)mc->n);
+    dcsim_csvw_kv(w, "runs_asked", "%llu", (unsigned long long)mc->o.runs);
     /* Partial: interrupted (Ctrl-C) after the replications in flight; every row written is a
      * completed replication 0 .. runs-1. */
-    kv(w, "partial", mc->partial ? "true" : "false");
-    kv(w, "until_stable", mc->o.until_stable ? (mc->stable ? "stable" : "not stable") : "off");
-    kv(w, "bands", mc->exact ? "exact" : "histogram");
-    snprintf(buf, sizeof buf, "%u", mc->partial ? 0 : mc->driver_runs);
-    kv(w, "driver_runs", buf);     /* 0: slip contributions were not measured */
-    kv(w, "start", dcsim_format_date(sc->start_unix, buf, sizeof buf));
-    snprintf(buf, sizeof buf, "%lld", (long long)sc->horizon_s);
-    kv(w, "horizon_s", buf);
-    snprintf(buf, sizeof buf, "%lld", (long long)sc->sample_s);
-    kv(w, "sample_s", buf);
+    dcsim_csvw_kv(w, "partial", "%s", mc->partial ? "true" : "false");
+    dcsim_csvw_kv(w, "until_stable", "%s",
+                  mc->o.until_stable ? (mc->stable ? "stable" : "not stable") : "off");
+    dcsim_csvw_kv(w, "bands", "%s", mc->exact ? "exact" : "histogram");
+    /* 0: slip contributions were not measured */
+    dcsim_csvw_kv(w, "driver_runs", "%u", mc->partial ? 0 : mc->driver_runs);
+    dcsim_csvw_kv(w, "start", "%s", dcsim_format_date(sc->start_unix, buf, sizeof buf));
+    dcsim_csvw_kv(w, "horizon_s", "%lld", (long long)sc->horizon_s);
+    dcsim_csvw_kv(w, "sample_s", "%lld", (long long)sc->sample_s);
     /* The thread count is not written: the outputs do not depend on it. */
-    kv(w, "command_line", cmd ? cmd : "");
+    dcsim_csvw_kv(w, "command_line", "%s", cmd ? cmd : "");
     return dcsim_csvw_close(w, d);
 }
 

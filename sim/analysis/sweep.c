@@ -388,13 +388,6 @@ void dcsim_sweep_free(dcsim_sweep *sw)
 
 /* ---- writing ---- */
 
-static dcsim_csvw *open_in(const char *dir, const char *name, dcsim_diag *d)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return dcsim_csvw_open(path, d);
-}
-
 static void date_or_empty(dcsim_csvw *w, int64_t start_unix, double t)
 {
     char buf[32];
@@ -406,7 +399,7 @@ static void date_or_empty(dcsim_csvw *w, int64_t start_unix, double t)
 
 static dcsim_status write_grid(const dcsim_sweep *sw, const char *dir, dcsim_diag *d)
 {
-    dcsim_csvw *w = open_in(dir, "sweep.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "sweep.csv", d);
     if (!w)
         return d ? d->status : DCSIM_EIO;
     /* The slip is read at the scenario's grading confidence (P80 by default), as the grade. */
@@ -444,34 +437,22 @@ static dcsim_status write_grid(const dcsim_sweep *sw, const char *dir, dcsim_dia
     return dcsim_csvw_close(w, d);
 }
 
-static void kv(dcsim_csvw *w, const char *key, const char *value)
-{
-    dcsim_csvw_str(w, key);
-    dcsim_csvw_str(w, value);
-    dcsim_csvw_endrow(w);
-}
-
 static dcsim_status write_meta(const dcsim_sweep *sw, const char *dir, const char *cmd,
                                dcsim_diag *d)
 {
-    dcsim_csvw *w = open_in(dir, "meta.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "meta.csv", d);
     if (!w)
         return d ? d->status : DCSIM_EIO;
     char buf[64];
-    kv(w, "key", "value");
-    kv(w, "dcsim_version", DCSIM_VERSION);
-    kv(w, "kind", "sweep");
-    kv(w, "scenario", sw->scenario);
-    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)sw->file_hash);
-    kv(w, "scenario_fnv1a64", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sw->seed);
-    kv(w, "seed", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sw->runs);
-    kv(w, "runs", buf);
-    snprintf(buf, sizeof buf, "%zu", sw->n_points);
-    kv(w, "points", buf);
-    snprintf(buf, sizeof buf, "%zu", sw->n_axes);
-    kv(w, "axes", buf);
+    dcsim_csvw_kv(w, "key", "value");
+    dcsim_csvw_kv(w, "dcsim_version", "%s", DCSIM_VERSION);
+    dcsim_csvw_kv(w, "kind", "sweep");
+    dcsim_csvw_kv(w, "scenario", "%s", sw->scenario);
+    dcsim_csvw_kv(w, "scenario_fnv1a64", "%016llx", (unsigned long long)sw->file_hash);
+    dcsim_csvw_kv(w, "seed", "%llu", (unsigned long long)sw->seed);
+    dcsim_csvw_kv(w, "runs", "%llu", (unsigned long long)sw->runs);
+    dcsim_csvw_kv(w, "points", "%zu", sw->n_points);
+    dcsim_csvw_kv(w, "axes", "%zu", sw->n_axes);
     for (size_t a = 0; a < sw->n_axes; a++) {
         /* The axis as --vary took it: the values rejoined with ','. */
         const dcsim_sweep_axis *x = &sw->axes[a];
@@ -487,10 +468,10 @@ static dcsim_status write_meta(const dcsim_sweep *sw, const char *dir, const cha
         for (size_t k = 0; k < x->n; k++)
             off += (size_t)snprintf(spec + off, len - off, "%s%s", k ? "," : "", x->values[k]);
         snprintf(buf, sizeof buf, "axis_%zu", a + 1);
-        kv(w, buf, spec);
+        dcsim_csvw_kv(w, buf, "%s", spec);
         free(spec);
     }
-    kv(w, "command_line", cmd ? cmd : "");
+    dcsim_csvw_kv(w, "command_line", "%s", cmd ? cmd : "");
     return dcsim_csvw_close(w, d);
 }
 

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,17 @@ dcsim_csvw *dcsim_csvw_open(const char *path, dcsim_diag *d)
     w->n_fields = 0;
     w->last_empty = 0;
     return w;
+}
+
+dcsim_csvw *dcsim_csvw_open_in(const char *dir, const char *name, dcsim_diag *d)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        dcsim_diag_set(d, DCSIM_EIO, dir, 0, 0, "output path too long");
+        return NULL;
+    }
+    return dcsim_csvw_open(path, d);
 }
 
 /* Separator before every field but the first of a row. */
@@ -126,6 +138,36 @@ void dcsim_csvw_endrow(dcsim_csvw *w)
         wfail(w, errno);
     w->n_fields = 0;
     w->last_empty = 0;
+}
+
+void dcsim_csvw_kv(dcsim_csvw *w, const char *key, const char *fmt, ...)
+{
+    char small[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    char *value = small;
+    if (n < 0) {
+        wfail(w, errno);
+        small[0] = '\0';
+    } else if ((size_t)n >= sizeof small) {
+        /* a long value (a command line): format again into room of its size */
+        value = malloc((size_t)n + 1);
+        if (!value) {
+            wfail(w, ENOMEM);
+            value = small;
+        } else {
+            va_start(ap, fmt);
+            vsnprintf(value, (size_t)n + 1, fmt, ap);
+            va_end(ap);
+        }
+    }
+    dcsim_csvw_str(w, key);
+    dcsim_csvw_str(w, value);
+    dcsim_csvw_endrow(w);
+    if (value != small)
+        free(value);
 }
 
 /* fsync on a pipe, a terminal or /dev/null fails with EINVAL: there is nothing to make

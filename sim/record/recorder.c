@@ -259,13 +259,6 @@ void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now
 
 /* ---- writers ---- */
 
-static dcsim_csvw *open_in(const char *dir, const char *name, dcsim_diag *d)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return dcsim_csvw_open(path, d);
-}
-
 static void date_field(dcsim_csvw *w, const dcsim_scenario *sc, int64_t t)
 {
     char buf[32];
@@ -274,7 +267,7 @@ static void date_field(dcsim_csvw *w, const dcsim_scenario *sc, int64_t t)
 
 static dcsim_status write_timeseries(const dcsim_recorder *rec, const char *dir, dcsim_diag *d)
 {
-    dcsim_csvw *w = open_in(dir, "timeseries.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "timeseries.csv", d);
     if (!w)
         return d->status;
     dcsim_csvw_str(w, "time_s");
@@ -296,7 +289,7 @@ static dcsim_status write_timeseries(const dcsim_recorder *rec, const char *dir,
 static dcsim_status write_events(const dcsim_recorder *rec, const dcsim_eventlog *log,
                                  const char *dir, dcsim_diag *d)
 {
-    dcsim_csvw *w = open_in(dir, "events.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "events.csv", d);
     if (!w)
         return d->status;
     static const char *const head[] = {"time_s", "date", "event", "element", "detail"};
@@ -317,7 +310,7 @@ static dcsim_status write_events(const dcsim_recorder *rec, const dcsim_eventlog
 
 static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir, dcsim_diag *d)
 {
-    dcsim_csvw *w = open_in(dir, "milestones.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "milestones.csv", d);
     if (!w)
         return d->status;
     static const char *const head[] = {"milestone", "metric", "threshold", "planned",
@@ -351,13 +344,6 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
     return dcsim_csvw_close(w, d);
 }
 
-static void kv(dcsim_csvw *w, const char *key, const char *value)
-{
-    dcsim_csvw_str(w, key);
-    dcsim_csvw_str(w, value);
-    dcsim_csvw_endrow(w);
-}
-
 static void metric_row(dcsim_csvw *w, const char *metric, double v, int decimals,
                        const char *unit)
 {
@@ -380,7 +366,7 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
                                   uint64_t events_handled, const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = rec->sc;
-    dcsim_csvw *w = open_in(dir, "summary.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "summary.csv", d);
     if (!w)
         return d->status;
     dcsim_csvw_str(w, "metric");
@@ -442,33 +428,32 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
     return dcsim_csvw_close(w, d);
 }
 
+void dcsim_meta_head(dcsim_csvw *w, const char *kind, const dcsim_scenario *sc)
+{
+    dcsim_csvw_kv(w, "key", "value");
+    dcsim_csvw_kv(w, "dcsim_version", "%s", DCSIM_VERSION);
+    dcsim_csvw_kv(w, "kind", "%s", kind);
+    dcsim_csvw_kv(w, "scenario", "%s", sc->path);
+    dcsim_csvw_kv(w, "scenario_name", "%s", sc->name);
+    dcsim_csvw_kv(w, "scenario_fnv1a64", "%016llx", (unsigned long long)sc->file_hash);
+    dcsim_csvw_kv(w, "seed", "%llu", (unsigned long long)sc->seed);
+}
+
 static dcsim_status write_meta(const dcsim_recorder *rec, uint64_t replication,
                                const char *dir, const char *command_line, dcsim_diag *d)
 {
     const dcsim_scenario *sc = rec->sc;
-    dcsim_csvw *w = open_in(dir, "meta.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "meta.csv", d);
     if (!w)
         return d->status;
     char buf[64];
-    kv(w, "key", "value");
-    kv(w, "dcsim_version", DCSIM_VERSION);
-    kv(w, "kind", "run");
-    kv(w, "scenario", sc->path);
-    kv(w, "scenario_name", sc->name);
-    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)sc->file_hash);
-    kv(w, "scenario_fnv1a64", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sc->seed);
-    kv(w, "seed", buf);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)replication);
-    kv(w, "replication", buf);
-    kv(w, "start", dcsim_format_date(sc->start_unix, buf, sizeof buf));
-    snprintf(buf, sizeof buf, "%lld", (long long)sc->horizon_s);
-    kv(w, "horizon_s", buf);
-    snprintf(buf, sizeof buf, "%lld", (long long)sc->sample_s);
-    kv(w, "sample_s", buf);
-    snprintf(buf, sizeof buf, "%d", DCSIM_SCENARIO_FORMAT);
-    kv(w, "scenario_format", buf);
-    kv(w, "command_line", command_line ? command_line : "");
+    dcsim_meta_head(w, "run", sc);
+    dcsim_csvw_kv(w, "replication", "%llu", (unsigned long long)replication);
+    dcsim_csvw_kv(w, "start", "%s", dcsim_format_date(sc->start_unix, buf, sizeof buf));
+    dcsim_csvw_kv(w, "horizon_s", "%lld", (long long)sc->horizon_s);
+    dcsim_csvw_kv(w, "sample_s", "%lld", (long long)sc->sample_s);
+    dcsim_csvw_kv(w, "scenario_format", "%d", DCSIM_SCENARIO_FORMAT);
+    dcsim_csvw_kv(w, "command_line", "%s", command_line ? command_line : "");
     return dcsim_csvw_close(w, d);
 }
 
@@ -476,7 +461,7 @@ static dcsim_status write_jobs(const dcsim_recorder *rec, const dcsim_model *m,
                                const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = rec->sc;
-    dcsim_csvw *w = open_in(dir, "jobs.csv", d);
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "jobs.csv", d);
     if (!w)
         return d->status;
     static const char *const head[] = {

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "dcsim/csv.h"
 #include "dcsim/diag.h"
 #include "dcsim/eventlog.h"
 #include "dcsim/scenario.h"
@@ -39,5 +40,9 @@ dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *
                                   const dcsim_eventlog *log, uint64_t events_handled,
                                   uint64_t replication, const char *dir,
                                   const char *command_line, dcsim_diag *d);
+
+/* The rows every meta.csv of one scenario starts with (run, mc): the header, the version,
+ * `kind`, the scenario's path, name, file hash and seed. */
+void dcsim_meta_head(dcsim_csvw *w, const char *kind, const dcsim_scenario *sc);
 
 #endif

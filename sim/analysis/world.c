@@ -70,10 +70,7 @@ void dcsim_world_destroy(dcsim_world *w)
 
 static bool all_reached(const dcsim_world *w)
 {
-    for (uint32_t i = 0; i < w->sc->n_milestones; i++)
-        if (w->rec.ms_time[i] < 0)
-            return false;
-    return true;
+    return w->rec.n_reached == w->sc->n_milestones;
 }
 
 void dcsim_world_milestones_only(dcsim_world *w)

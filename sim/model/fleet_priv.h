@@ -27,17 +27,16 @@ typedef struct fleet_priv {
      * nodes back per site */
     uint32_t *ring;
     size_t ring_len, ring_w;
-    /* interruptions of the step's failures, handed to the workload at their own moments */
+    /* interruptions of the step's failures, handed to the workload at their own moments
+     * (an EV_FLEET_HIT each, naming its index here) */
     struct fleet_hit *hits;
-    size_t n_hits, cap_hits, next_hit;
+    size_t n_hits, cap_hits;
     int64_t last_boundary, next_boundary;   /* failure draws: the last one, the next one */
     uint32_t rack_down[];    /* m->rack_down */
 } fleet_priv;
 
-/* A failure's interruption, due at time t. */
+/* A failure's interruption, due at its EV_FLEET_HIT. */
 typedef struct fleet_hit {
-    int64_t t;
-    uint32_t seq;            /* drawing order: ties at one second keep it */
     uint32_t site, gpus;
     bool hardware;
 } fleet_hit;

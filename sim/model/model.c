@@ -482,6 +482,9 @@ void model_dispatch(dcsim_model *m, const dcsim_event *ev)
     case EV_FLEET_STEP:
         fleet_step(m);
         break;
+    case EV_FLEET_HIT:
+        fleet_hit_due(m, ev->target);
+        break;
     case EV_JOB:
         workload_job_event(m, ev->target);
         break;

@@ -37,7 +37,8 @@ enum {
     EV_FLEET_STEP,       /* 0: aggregate-mode failures and returns for one sample step */
     EV_JOB,              /* jobs: the job's next state change; stale unless time matches */
     EV_RELEASE,          /* release records: GPUs of a finished job come back to the pool */
-    EV_WORKLOAD_TICK     /* 0: inference demand and job start conditions are re-checked */
+    EV_WORKLOAD_TICK,    /* 0: inference demand and job start conditions are re-checked */
+    EV_FLEET_HIT         /* aggregate-mode interruptions: a failure of this step reaches jobs */
 };
 
 /* GPUs out of service for a while: a repair (fleet) or a release (scheduler). Records live
@@ -269,6 +270,7 @@ void fleet_rack_dark(dcsim_model *m, uint32_t rack);
 void fleet_rack_fail(dcsim_model *m, uint32_t rack);
 void fleet_switch_fail(dcsim_model *m, uint32_t sw);
 void fleet_step(dcsim_model *m);
+void fleet_hit_due(dcsim_model *m, uint32_t h);
 /* A hold record is done: repaired GPUs (or a spare) come back, or released GPUs free up. */
 void fleet_hold_done(dcsim_model *m, uint32_t hold);
 /* Take a hold record (grows the pool); UINT32_MAX when out of memory. */

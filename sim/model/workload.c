@@ -487,7 +487,6 @@ void workload_failure(dcsim_model *m, uint32_t site, uint32_t gpus, bool hardwar
 {
     const dcsim_scenario *sc = m->sc;
     int64_t now = dcsim_engine_now(m->eng);
-    m->workload_dirty = m->workload_dirty || gpus > 0;
     if (!sc->workload)
         return;
     const site_state *st = &m->site[site];

@@ -240,6 +240,9 @@ void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t)
 void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now,
                           dcsim_eventlog *log)
 {
+    /* Called after every event: once all are reached there is nothing to look at. */
+    if (rec->n_reached == rec->sc->n_milestones)
+        return;
     for (uint32_t i = 0; i < rec->sc->n_milestones; i++) {
         if (rec->ms_time[i] >= 0)
             continue;
@@ -250,6 +253,7 @@ void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now
         if (v + 1e-9 * fmax(1.0, ms->threshold) < ms->threshold)
             continue;
         rec->ms_time[i] = now;
+        rec->n_reached++;
         snprintf(rec->ms_cause[i], sizeof rec->ms_cause[i], "%s", m->trigger);
         activity_path(m, m->trigger_act, rec->ms_path[i], sizeof rec->ms_path[i]);
         dcsim_eventlog_add(log, now, "milestone", ms->name, "%s; slip %.2f d; cause %s",

@@ -19,6 +19,7 @@ typedef struct dcsim_recorder {
     double *data;                /* n_rows x n_cols, row-major */
     char **col_names;            /* owned */
     int64_t *ms_time;            /* per milestone, -1 until reached */
+    uint32_t n_reached;          /* milestones with ms_time >= 0 */
     char (*ms_cause)[96];
     char (*ms_path)[512];
 } dcsim_recorder;

@@ -1,6 +1,8 @@
-/* Every shipped scenario and what-if loads, validates and runs; and every what-if under
+/* Every shipped scenario and what-if loads, validates and runs; every what-if under
  * scenarios/what-if/ (each a variant of Abilene that makes power scarcer or later) moves no
- * milestone earlier than the base run, and at least one later. */
+ * milestone earlier than the base run, and at least one later; the README's frontier-run
+ * claims hold; and Abilene's aggregate failures agree with the discrete mode. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,12 +136,57 @@ static void frontier_job_moves_later(void **state)
     }
 }
 
+static double summary_value(const dcsim_csv_table *t, const char *metric)
+{
+    size_t r = tu_find_row(t, "metric", metric);
+    assert_true(r > 0);
+    return tu_num(t, r, "value");
+}
+
+/* The Abilene scenario's claim for shipping aggregate failures: its run agrees with the
+ * per-rack (discrete) mode. Tolerances are a few standard deviations of one run's noise:
+ * - GPU availability 1 - d, d ~ 0.00105 (failed GPUs ~ 2e5, so d is known to ~0.3%): the two
+ *   must agree to 5% of d, 5e-5;
+ * - GPUs failed ~ 2.15e5, Poisson: sd ~ 0.25%, allow 2%;
+ * - goodput ~ 0.67, the lost third made of ~4,400 interruptions each losing a uniform share
+ *   of a checkpoint interval: sd of one run ~ 0.33 / sqrt(4400) x 1.2 ~ 0.006, of the
+ *   difference ~ 0.0085; allow 0.025 (3 sd). */
+static void failure_modes_agree(void **state)
+{
+    (void)state;
+    char *agg = tu_mkdtemp(), *dis = tu_mkdtemp();
+    const char *shipped[] = {"failures.mode=aggregate"}, *discrete[] = {"failures.mode=discrete"};
+    tu_run_scenario("scenarios/stargate-abilene.yaml", shipped, 1, agg);
+    tu_run_scenario("scenarios/stargate-abilene.yaml", discrete, 1, dis);
+    dcsim_csv_table *a = tu_read_csv(agg, "summary.csv"), *d = tu_read_csv(dis, "summary.csv");
+    double avail_a = summary_value(a, "gpu_availability");
+    double avail_d = summary_value(d, "gpu_availability");
+    assert_true(avail_d < 1 && avail_d > 0.99);
+    if (fabs(avail_a - avail_d) > 5e-5)
+        fail_msg("GPU availability: aggregate %.6f, discrete %.6f", avail_a, avail_d);
+    double fail_a = summary_value(a, "gpus_failed"), fail_d = summary_value(d, "gpus_failed");
+    if (fabs(fail_a / fail_d - 1) > 0.02)
+        fail_msg("GPUs failed: aggregate %.0f, discrete %.0f", fail_a, fail_d);
+    double good_a = summary_value(a, "train_goodput"), good_d = summary_value(d, "train_goodput");
+    if (fabs(good_a - good_d) > 0.025)
+        fail_msg("goodput: aggregate %.4f, discrete %.4f", good_a, good_d);
+    /* The aggregate mode handles far fewer events: the point of shipping it. */
+    assert_true(summary_value(a, "events_handled") < 0.8 * summary_value(d, "events_handled"));
+    dcsim_csv_free(a);
+    dcsim_csv_free(d);
+    tu_rm_tree(agg);
+    tu_rm_tree(dis);
+    free(agg);
+    free(dis);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(all_scenarios_run),
         cmocka_unit_test(what_ifs_move_later),
         cmocka_unit_test(frontier_job_moves_later),
+        cmocka_unit_test(failure_modes_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

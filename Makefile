@@ -1,6 +1,7 @@
 # dcsim — top-level build.
 #
-#   make run     install what is missing, build, simulate the default scenario, draw its chart
+#   make run     install what is missing, build, simulate the default scenario (one run and a
+#                short Monte Carlo), draw its charts and write its report
 #   make test    install what is missing, build, run every test
 #   make asan | ubsan | bench | deps | clean
 #   make mpi     build/dcsim-mpi: the Monte Carlo over the ranks of an MPI job (Open MPI)
@@ -70,6 +71,11 @@ DEB_PKGS := libgsl-dev libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-conf
 # Open MPI only for the cluster build and its test: make run does not need it.
 MPI_PKGS := libopenmpi-dev openmpi-bin
 MPI_STAMP := $(BUILD)/.deps-mpi-ok
+# Chromium only for the test that opens the report headless (tests/test_plots.c).
+CHROME_PKGS := chromium
+CHROME_STAMP := $(BUILD)/.deps-chromium-ok
+# make run: replications of its short Monte Carlo (a few minutes at most on two cores).
+RUN_MC ?= 200
 
 .PHONY: all run test asan ubsan bench clean deps check-warnings mpi
 .DELETE_ON_ERROR:
@@ -86,6 +92,10 @@ $(DEPS_STAMP): tools/deps.sh
 
 $(MPI_STAMP): tools/deps.sh
 	@sh tools/deps.sh $(MPI_PKGS)
+	@mkdir -p $(@D) && touch $@
+
+$(CHROME_STAMP): tools/deps.sh
+	@sh tools/deps.sh $(CHROME_PKGS)
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -127,17 +137,22 @@ $(BUILD)/tests/test_mpi: $(BUILD)/obj/tests/test_mpi.o $(MPI_SUP_OBJ) $(TEST_SUP
 # The tests find the binaries and the sources through these variables. Where Open MPI is
 # installed (the deps stamp installs it), build/dcsim-mpi is built and compared with the
 # threaded run; without it that test skips.
-test: $(BIN) $(TEST_BIN) $(MPI_STAMP)
+test: $(BIN) $(TEST_BIN) $(MPI_STAMP) $(CHROME_STAMP)
 	@if command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then \
 	    $(MAKE) --no-print-directory mpi || exit 1; \
 	    DCSIM_MPI_BIN=$(abspath $(MPI_BIN)); export DCSIM_MPI_BIN; \
 	fi; \
-	DCSIM_BIN=$(abspath $(BIN)) DCSIM_ROOT=$(CURDIR) sh tests/run.sh $(TEST_BIN)
+	mkdir -p $(BUILD)/artifacts; \
+	DCSIM_BIN=$(abspath $(BIN)) DCSIM_ROOT=$(CURDIR) DCSIM_ARTIFACTS=$(abspath $(BUILD)/artifacts) \
+	    sh tests/run.sh $(TEST_BIN)
 
+# One run, a short Monte Carlo in its mc/ folder, every chart of both, and the report.
 run: $(BIN)
 	$(BIN) run $(SCENARIO) -o $(RUN_DIR)
-	gnuplot -e "ts='$(RUN_DIR)/timeseries.csv'; ms='$(RUN_DIR)/milestones.csv'; out='$(RUN_DIR)/power.png'; name='$(RUN_NAME)'" plots/power.gp
-	@echo "wrote $(RUN_DIR)/{timeseries,events,milestones,summary,meta,jobs}.csv and $(RUN_DIR)/power.png"
+	$(BIN) mc $(SCENARIO) -n $(RUN_MC) -o $(RUN_DIR)/mc
+	$(BIN) plot $(RUN_DIR)
+	$(BIN) report $(RUN_DIR)
+	@echo "open $(RUN_DIR)/report.html (charts: $(RUN_DIR)/*.png, $(RUN_DIR)/mc/*.png)"
 
 # Sanitizer builds live in their own trees so they never mix objects with the normal build.
 asan:

@@ -5,7 +5,8 @@
 #   gnuplot -e "ts='out/x/timeseries.csv'; ms='out/x/milestones.csv'; out='out/x/power.png'" plots/power.gp
 #
 # ts (required) timeseries.csv; ms (optional) milestones.csv; out (default power.png);
-# name (optional) scenario name for the title. Columns are found by their header names, never
+# svg (optional) the same chart as SVG too (dcsim plot and the report use it); name (optional)
+# scenario name for the title. Columns are found by their header names, never
 # by position: the headers are the contract, and new columns (supply_<source>_mw, ...) may
 # appear anywhere after the ones used here.
 
@@ -39,12 +40,15 @@ data_max = data_max > IT_max ? data_max : IT_max
 if (data_max <= 0) data_max = 1
 y_top = data_max / 0.70
 
-# Milestone marks are added to the plot only when there are milestones: an empty or missing
-# file would otherwise draw nothing but a warning per clause (stats still warns once).
+# Milestone marks are added to the plot only when there are milestones: a file with only its
+# header would otherwise draw nothing but a warning per clause. Counted with the header read
+# as a row, so that stats has a point even then and does not warn either.
 n_ms = 0
 if (strlen(ms) > 0) {
+    set datafile nocolumnheaders
     stats ms using (1) name "MS" nooutput
-    n_ms = exists("MS_records") ? MS_records : 0
+    set datafile columnheaders
+    n_ms = exists("MS_records") ? MS_records - 1 : 0
 }
 
 # Milestones go in staggered rows so close dates do not print over each other.
@@ -110,3 +114,11 @@ plot \
     ts using (when("date")):(column("it_mw")) with lines \
         lw 1.5 lc rgb c_it title "IT load" \
     @marks
+
+# The same chart as SVG (no script in it: the report inlines it).
+if (exists("svg")) {
+    set terminal svg size 1280,720 font "DejaVu Sans,12" linewidth 1
+    set output svg
+    replot
+}
+unset output

@@ -20,7 +20,7 @@
 
 const char *const mc_series_names[N_SERIES] = {
     "supply_mw", "facility_mw", "it_mw", "racks_energized", "racks_stranded",
-    "gpus_energized", "gpus_up", "train_pflop_done"};
+    "gpus_energized", "gpus_up", "train_pflop_done", "it_energized_mw"};
 #define series_names mc_series_names
 
 /* ---- small helpers ---- */
@@ -277,8 +277,13 @@ static void hist_bounds(dcsim_mc *mc)
     }
     for (uint32_t j = 0; j < sc->n_jobs; j++)
         pflop += sc->jobs[j].total_flop / 1e15;
+    /* Energized IT counts racks at peak, which may exceed the buildings' rating. */
+    double racks_peak = 0;
+    for (uint32_t i = 0; i < sc->n_deliveries; i++)
+        racks_peak += sc->deliveries[i].total * sc->rack_models[sc->deliveries[i].rack_model].peak_w;
     double maxes[N_SERIES] = {supply / 1e6, fac / 1e6, it / 1e6, sc->n_racks, sc->n_racks,
-                              (double)sc->n_gpus, (double)sc->n_gpus, pflop};
+                              (double)sc->n_gpus, (double)sc->n_gpus, pflop,
+                              fmax(it, racks_peak) / 1e6};
     for (int s = 0; s < N_SERIES; s++)
         mc->hist_max[s] = maxes[s] > 0 ? maxes[s] * 1.0000001 : 1.0;
 }

@@ -12,7 +12,7 @@
 #include "dcsim/mc.h"
 #include "dcsim/world.h"
 
-#define N_SERIES 8
+#define N_SERIES 9
 /* The series banded in bands.csv, in column order. */
 extern const char *const mc_series_names[N_SERIES];
 

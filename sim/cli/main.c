@@ -15,6 +15,8 @@
 #include "dcsim/mc.h"
 #include "dcsim/sweep.h"
 #include "dcsim/outdir.h"
+#include "dcsim/plot.h"
+#include "dcsim/report.h"
 #include "dcsim/scenario.h"
 #include "dcsim/units.h"
 #include "dcsim/version.h"
@@ -33,6 +35,10 @@ static const char usage_text[] =
     "  sweep SCENARIO --vary PATH=V1,V2,... [--vary ...] -n RUNS [-j THREADS] [-o DIR]\n"
     "                                                           what-if grid: grades per point\n"
     "  validate SCENARIO [--set PATH=VALUE]...                  check the scenario, print the plan\n"
+    "  plot DIR                                                 draw the charts of a run, mc or\n"
+    "                                                           sweep output (PNG and SVG)\n"
+    "  report DIR                                               DIR/report.html: one page with\n"
+    "                                                           grades, drivers and charts\n"
     "  help [COMMAND]                                           this text\n"
     "\n"
     "options:\n"
@@ -55,6 +61,8 @@ static const char usage_text[] =
     "run writes timeseries.csv, events.csv, milestones.csv, summary.csv, meta.csv, jobs.csv;\n"
     "mc writes runs.csv, bands.csv, milestones.csv (grades), drivers.csv, meta.csv;\n"
     "sweep writes sweep.csv (one row per point) and meta.csv.\n"
+    "plot draws every chart that applies into DIR (and DIR/mc, DIR/sweep) with gnuplot and\n"
+    "the scripts in plots/ ($DCSIM_PLOTS to use others); report draws what is missing first.\n"
     "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage, 130 mc interrupted\n"
     "(Ctrl-C: the completed runs are written, meta.csv says partial).\n";
 
@@ -386,6 +394,42 @@ static int cmd_validate(const cli_opts *o)
     return 0;
 }
 
+/* dcsim plot DIR | dcsim report DIR [-q] */
+static int cmd_draw(int argc, char **argv)
+{
+    const char *cmd = argv[1], *dir = NULL;
+    bool quiet = false;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s' for '%s'", a, cmd);
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return usage_error("unexpected argument '%s' (one directory at a time)", a);
+        }
+    }
+    if (!dir)
+        return usage_error("'%s' needs an output directory of dcsim run, mc or sweep", cmd);
+    dcsim_plot_opts po = {.log = quiet ? NULL : stdout};
+    dcsim_diag d;
+    dcsim_diag_clear(&d);
+    dcsim_status st;
+    if (strcmp(cmd, "plot") == 0) {
+        st = dcsim_plot_dir(dir, &po, &d);
+    } else {
+        st = dcsim_report_write(dir, &po, &d);
+        if (!st && !quiet)
+            printf("wrote %s/report.html\n", dir);
+    }
+    return st ? fail(&d) : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -404,7 +448,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") != 0 && strcmp(cmd, "validate") != 0 && strcmp(cmd, "mc") != 0 &&
         strcmp(cmd, "sweep") != 0) {
         if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
-            return usage_error("'%s' is not available in this version yet", cmd);
+            return cmd_draw(argc, argv);
         return usage_error("unknown command '%s'", cmd);
     }
     cli_opts o = {.command = cmd};

@@ -11,7 +11,7 @@
 
 #include "dcsim/dist.h"
 
-static const char *kind_word(dcsim_activity_kind k)
+const char *activity_kind_word(dcsim_activity_kind k)
 {
     switch (k) {
     case DCSIM_ACT_STAGE:
@@ -157,7 +157,7 @@ void activity_path(const dcsim_model *m, int32_t a, char *buf, size_t n)
     for (uint32_t hops = 0; a >= 0 && hops <= m->sc->n_activities && used + 1 < n; hops++) {
         const dcsim_activity *act = &m->sc->activities[a];
         int w = snprintf(buf + used, n - used, "%s%s:%s", used ? " < " : "",
-                         kind_word(act->kind), act->name);
+                         activity_kind_word(act->kind), act->name);
         if (w < 0 || (size_t)w >= n - used)
             break;
         used += (size_t)w;

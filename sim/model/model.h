@@ -229,6 +229,8 @@ void activity_start(dcsim_model *m, uint32_t a);
 void activity_work_done(dcsim_model *m, uint32_t a);
 /* The critical path of activity a (a < its last prerequisite < ...), written into buf. */
 void activity_path(const dcsim_model *m, int32_t a, char *buf, size_t n);
+/* "stage", "source", "equipment" or "building". */
+const char *activity_kind_word(dcsim_activity_kind k);
 
 /* power.c */
 void power_begin(dcsim_model *m);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dcsim/csv.h"
+#include "dcsim/dist.h"
 #include "dcsim/units.h"
 #include "dcsim/version.h"
 
@@ -43,6 +44,7 @@ enum {
     COL_TRAIN_GOODPUT,
     COL_INFERENCE_SERVED,
     COL_INFERENCE_UNSERVED,
+    COL_IT_ENERGIZED_MW,
     COL_FIXED
 };
 
@@ -52,7 +54,7 @@ static const char *const fixed_cols[COL_FIXED] = {
     "buildings_ready", "throttle", "shed_racks", "battery_soc_mwh", "battery_mw",
     "curtailed_mw", "units_down", "ambient_c", "throughput", "gpus_up", "gpus_failed",
     "gpus_in_repair", "gpus_idle", "gpus_stuck", "utilization", "train_pflop_done",
-    "train_goodput", "inference_served_gpus", "inference_unserved_gpus",
+    "train_goodput", "inference_served_gpus", "inference_unserved_gpus", "it_energized_mw",
 };
 
 /* Decimals written per column: MW and MWh to the watt(-hour), counts whole, ratios to 1e-4. */
@@ -74,6 +76,7 @@ static int col_decimals(uint32_t c)
     case COL_SUPPLY_MW:
     case COL_FACILITY_MW:
     case COL_IT_MW:
+    case COL_IT_ENERGIZED_MW:
     case COL_BATTERY_SOC_MWH:
     case COL_BATTERY_MW:
     case COL_CURTAILED_MW:
@@ -231,6 +234,7 @@ void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t)
     row[COL_TRAIN_GOODPUT] = workload_goodput(m);
     row[COL_INFERENCE_SERVED] = m->inference_busy;
     row[COL_INFERENCE_UNSERVED] = fmax(0, m->inference_want - m->inference_busy);
+    row[COL_IT_ENERGIZED_MW] = gate_metric(m, DCSIM_METRIC_IT_ENERGIZED_MW);
     for (uint32_t s = 0; s < sc->n_sources; s++)
         row[COL_FIXED + s] = (sc->sources[s].type == DCSIM_SOURCE_STORAGE
                                   ? m->batt_w[s] : power_source_w(m, s)) / 1e6;
@@ -503,6 +507,53 @@ static dcsim_status write_jobs(const dcsim_recorder *rec, const dcsim_model *m,
     return dcsim_csvw_close(w, d);
 }
 
+/* The activity network as it ran: one row per stage, source pipeline, equipment item and
+ * building, for the Gantt chart (plots/gantt.gp). */
+static dcsim_status write_activities(const dcsim_recorder *rec, const dcsim_model *m,
+                                     const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = rec->sc;
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "activities.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const head[] = {"activity", "kind", "state", "start", "finish",
+                                       "start_s", "finish_s", "days", "planned_days"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        dcsim_csvw_str(w, head[i]);
+    dcsim_csvw_endrow(w);
+    for (uint32_t a = 0; a < sc->n_activities; a++) {
+        const dcsim_activity *act = &sc->activities[a];
+        int64_t s = m->act_start[a], f = m->act_finish[a];
+        dcsim_csvw_str(w, act->name);
+        dcsim_csvw_str(w, activity_kind_word(act->kind));
+        dcsim_csvw_str(w, m->act_failed[a] ? "failed" : f >= 0 ? "done" : s >= 0 ? "running"
+                                                                                 : "waiting");
+        if (s >= 0)
+            date_field(w, sc, s);
+        else
+            dcsim_csvw_empty(w);
+        if (f >= 0)
+            date_field(w, sc, f);
+        else
+            dcsim_csvw_empty(w);
+        if (s >= 0)
+            dcsim_csvw_i64(w, s);
+        else
+            dcsim_csvw_empty(w);
+        if (f >= 0)
+            dcsim_csvw_i64(w, f);
+        else
+            dcsim_csvw_empty(w);
+        if (s >= 0 && f >= 0)
+            dcsim_csvw_f64(w, (double)(f - s) / 86400.0, 3);
+        else
+            dcsim_csvw_empty(w);
+        dcsim_csvw_f64(w, dcsim_dist_mean(&act->duration) / 86400.0, 3);
+        dcsim_csvw_endrow(w);
+    }
+    return dcsim_csvw_close(w, d);
+}
+
 dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *m,
                                   const dcsim_eventlog *log, uint64_t events_handled,
                                   uint64_t replication, const char *dir,
@@ -519,5 +570,7 @@ dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *
         st = write_meta(rec, replication, dir, command_line, d);
     if (!st)
         st = write_jobs(rec, m, dir, d);
+    if (!st)
+        st = write_activities(rec, m, dir, d);
     return st;
 }

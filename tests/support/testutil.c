@@ -128,6 +128,8 @@ char *tu_slurp(const char *path, size_t *len)
         }
     }
     fclose(f);
+    if (buf)
+        buf[n] = '\0';     /* n < cap: the buffer grows whenever it fills */
     *len = n;
     return buf;
 }

@@ -41,7 +41,7 @@ void tu_run_scenario(const char *rel_path, const char *const *sets, size_t n_set
                      (double)(tol));                                                      \
     } while (0)
 
-/* Read a whole file; NULL if it cannot. *len gets its size. Caller frees. */
+/* Read a whole file, NUL-terminated; NULL if it cannot. *len gets its size. Caller frees. */
 char *tu_slurp(const char *path, size_t *len);
 
 #endif

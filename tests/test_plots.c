@@ -1,0 +1,752 @@
+/* Charts and the report. Every script in plots/ runs without a warning on outputs of shipped
+ * scenarios (runs, Monte Carlo, sweeps), writes a 1280x720 PNG and a well-formed SVG with no
+ * script in it, and draws the CSV's values (each script reports the data ranges gnuplot
+ * plotted through its `check` file; they are compared with the CSV here). dcsim plot fails
+ * clearly when gnuplot is missing or fails, leaving no half-written chart. The report opens
+ * in headless Chromium with its grade table and every chart. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dcsim/plot.h"
+#include "dcsim/report.h"
+#include "dcsim/units.h"
+#include "support/testutil.h"
+
+/* snprintf into an array, failing the test if it does not fit. */
+#define PATHF(buf, ...)                                                                   \
+    do {                                                                                  \
+        int n_ = snprintf(buf, sizeof buf, __VA_ARGS__);                                  \
+        if (n_ < 0 || (size_t)n_ >= sizeof buf)                                           \
+            fail_msg("%s: does not fit in %zu bytes", #buf, sizeof buf);                  \
+    } while (0)
+
+/* ---- running the binary ---------------------------------------------------------------- */
+
+static const char *bin(void)
+{
+    const char *b = getenv("DCSIM_BIN");
+    return b && *b ? b : "build/dcsim";
+}
+
+/* Run argv (NULL-terminated) with PATH replaced when path_env is not NULL and DCSIM_PLOTS set
+ * when plots_env is not NULL; stderr into err (if not NULL). Returns the exit status. */
+static int run_cmd(char *const argv[], const char *path_env, const char *plots_env, char *err,
+                   size_t err_len)
+{
+    char errfile[] = "/tmp/dcsim-test-err-XXXXXX";
+    int fd = mkstemp(errfile);
+    assert_true(fd >= 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (path_env)
+            setenv("PATH", path_env, 1);
+        if (plots_env)
+            setenv("DCSIM_PLOTS", plots_env, 1);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(fd);
+    if (err) {
+        size_t n;
+        char *text = tu_slurp(errfile, &n);
+        snprintf(err, err_len, "%s", text ? text : "");
+        free(text);
+    }
+    unlink(errfile);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void dcsim_ok(const char *cmd, const char *scenario_rel, const char *dir,
+                     const char *extra1, const char *extra2, const char *extra3,
+                     const char *extra4)
+{
+    char scen[PATH_MAX], err[4096];
+    tu_src_path(scenario_rel, scen, sizeof scen);
+    char *argv[] = {(char *)bin(), (char *)cmd, scen,           "-o",           (char *)dir,
+                    "-q",          (char *)extra1, (char *)extra2, (char *)extra3, (char *)extra4,
+                    NULL};
+    int rc = run_cmd(argv, NULL, NULL, err, sizeof err);
+    if (rc != 0)
+        fail_msg("dcsim %s %s: exit %d: %s", cmd, scenario_rel, rc, err);
+}
+
+/* ---- file checks ---------------------------------------------------------------------------- */
+
+static void png_size(const char *path, uint32_t *w, uint32_t *h)
+{
+    size_t n;
+    unsigned char *b = (unsigned char *)tu_slurp(path, &n);
+    if (!b)
+        fail_msg("%s: missing", path);
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (n < 33 || memcmp(b, sig, 8) != 0 || memcmp(b + 12, "IHDR", 4) != 0)
+        fail_msg("%s: not a PNG", path);
+    *w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 | b[19];
+    *h = (uint32_t)b[20] << 24 | (uint32_t)b[21] << 16 | (uint32_t)b[22] << 8 | b[23];
+    free(b);
+}
+
+/* Well-formed XML, checked by hand (no XML parser among the dependencies): every element
+ * closed in order, attribute values quoted, text free of '<' and of bare '&'. Returns NULL
+ * or what is wrong. */
+static const char *xml_problem(const char *s, const char **root)
+{
+    static char why[160];
+    const char *stack[256];
+    size_t len[256], depth = 0;
+    *root = NULL;
+    bool seen_root = false;
+    while (*s) {
+        if (*s != '<') {
+            if (*s == '&') {
+                const char *semi = strchr(s, ';');
+                if (!semi || semi - s > 10)
+                    return "a bare '&' in text";
+            }
+            s++;
+            continue;
+        }
+        if (strncmp(s, "<?", 2) == 0) {
+            s = strstr(s, "?>");
+            if (!s)
+                return "unclosed <?";
+            s += 2;
+        } else if (strncmp(s, "<!--", 4) == 0) {
+            s = strstr(s, "-->");
+            if (!s)
+                return "unclosed comment";
+            s += 3;
+        } else if (strncmp(s, "<![CDATA[", 9) == 0) {
+            s = strstr(s, "]]>");
+            if (!s)
+                return "unclosed CDATA";
+            s += 3;
+        } else if (strncmp(s, "<!", 2) == 0) {
+            s = strchr(s, '>');
+            if (!s)
+                return "unclosed declaration";
+            s++;
+        } else if (s[1] == '/') {
+            const char *name = s + 2;
+            size_t n = strcspn(name, " \t\r\n>");
+            if (depth == 0 || len[depth - 1] != n || strncmp(stack[depth - 1], name, n) != 0) {
+                (void)snprintf(why, sizeof why, "</%.*s> closes nothing open", (int)(n < 60 ? n : 60), name);
+                return why;
+            }
+            depth--;
+            s = strchr(name, '>');
+            if (!s)
+                return "unclosed end tag";
+            s++;
+        } else {
+            const char *name = s + 1;
+            size_t n = strcspn(name, " \t\r\n/>");
+            if (n == 0)
+                return "'<' in text";
+            if (depth == 0) {
+                if (seen_root)
+                    return "two root elements";
+                seen_root = true;
+                *root = name;
+            }
+            const char *p = name + n;
+            bool empty = false;
+            for (;;) {
+                p += strspn(p, " \t\r\n");
+                if (*p == '\0')
+                    return "unclosed start tag";
+                if (*p == '>')
+                    break;
+                if (p[0] == '/' && p[1] == '>') {
+                    empty = true;
+                    p++;
+                    break;
+                }
+                size_t an = strcspn(p, " \t\r\n=>");
+                if (an == 0)
+                    return "an attribute without a name";
+                p += an;
+                p += strspn(p, " \t\r\n");     /* XML allows space around '=' */
+                if (*p != '=')
+                    return "an attribute without a value";
+                p++;
+                p += strspn(p, " \t\r\n");
+                char q = *p;
+                if (q != '"' && q != '\'')
+                    return "an unquoted attribute value";
+                const char *end = strchr(p + 1, q);
+                if (!end)
+                    return "an unclosed attribute value";
+                if (memchr(p + 1, '<', (size_t)(end - p - 1)))
+                    return "'<' in an attribute value";
+                p = end + 1;
+            }
+            if (!empty) {
+                if (depth == 256)
+                    return "nesting deeper than 256";
+                stack[depth] = name;
+                len[depth++] = n;
+            }
+            s = p + 1;
+        }
+    }
+    if (depth)
+        return "elements left open at the end";
+    if (!seen_root)
+        return "no element";
+    return NULL;
+}
+
+static void check_svg(const char *path)
+{
+    size_t n;
+    char *text = tu_slurp(path, &n);
+    if (!text || n == 0)
+        fail_msg("%s: missing or empty", path);
+    const char *root;
+    const char *why = xml_problem(text, &root);
+    if (why)
+        fail_msg("%s: not well-formed XML: %s", path, why);
+    if (strncmp(root, "svg", 3) != 0)
+        fail_msg("%s: the root element is not <svg>", path);
+    if (strstr(text, "<script"))
+        fail_msg("%s: holds a script (the report inlines it)", path);
+    free(text);
+}
+
+/* ---- the data checks ------------------------------------------------------------------------- */
+
+/* Value of `key` in a check file ("key value" lines); NAN if absent. */
+static double check_value(const char *dir, const char *chart, const char *key)
+{
+    char path[PATH_MAX];
+    PATHF(path, "%s/%s.check", dir, chart);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("%s: no data check written", path);
+    char line[512];
+    double v = NAN;
+    size_t kn = strlen(key);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, kn) == 0 && line[kn] == ' ')
+            v = strtod(line + kn + 1, NULL);
+    fclose(f);
+    return v;
+}
+
+/* gnuplot time for a CSV date: seconds since 1970 (it uses no leap seconds, like us). */
+static double gp_time(const char *date)
+{
+    int64_t unix_s;
+    char why[128];
+    if (!dcsim_parse_date(date, &unix_s, why, sizeof why))
+        fail_msg("not a date: '%s' (%s)", date, why);
+    return (double)unix_s;
+}
+
+/* Min and max of a numeric column over the data rows (empty fields skipped). */
+static void col_range(const dcsim_csv_table *t, const char *col, double *lo, double *hi)
+{
+    long c = dcsim_csv_column(t, col);
+    if (c < 0)
+        fail_msg("no column %s", col);
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t r = 1; r < t->n_rows; r++) {
+        const char *s = t->rows[r][c];
+        if (!*s)
+            continue;
+        double v = strtod(s, NULL);
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+}
+
+static void date_range(const dcsim_csv_table *t, const char *col, double *lo, double *hi)
+{
+    long c = dcsim_csv_column(t, col);
+    if (c < 0)
+        fail_msg("no column %s", col);
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t r = 1; r < t->n_rows; r++)
+        if (t->rows[r][c][0]) {
+            double v = gp_time(t->rows[r][c]);
+            *lo = fmin(*lo, v);
+            *hi = fmax(*hi, v);
+        }
+}
+
+/* Close in gnuplot's terms: it prints 10 significant digits. */
+static void near(const char *what, double got, double want)
+{
+    double tol = 1e-6 * fmax(1.0, fabs(want));
+    if (!(fabs(got - want) <= tol))
+        fail_msg("%s: the chart drew %.10g, the CSV says %.10g", what, got, want);
+}
+
+/* ---- fixtures ------------------------------------------------------------------------------- */
+
+typedef struct fixture {
+    char *tmp;
+    char plots[PATH_MAX];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->tmp = tu_mkdtemp();
+    tu_src_path("plots", f->plots, sizeof f->plots);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    tu_rm_tree(f->tmp);
+    free(f->tmp);
+    free(f);
+    return 0;
+}
+
+/* Draw every chart of dir strictly (a warning fails), with data checks into dir/check/, and
+ * check each PNG and SVG. */
+static void draw_all(const fixture *f, const char *dir, dcsim_dir_kind want)
+{
+    dcsim_diag d;
+    char checks[PATH_MAX];
+    PATHF(checks, "%s/check", dir);
+    assert_int_equal(mkdir(checks, 0777), 0);
+    assert_int_equal(dcsim_dir_kind_of(dir, NULL, 0, &d), want);
+    dcsim_plot_opts o = {.plots_dir = f->plots, .check_dir = checks, .strict = true};
+    size_t n;
+    const char *const *names = dcsim_plot_charts(want, &n);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        if (dcsim_plot_chart(dir, names[i], &o, &d) != DCSIM_OK)
+            fail_msg("%s on %s: %s", names[i], dir, d.msg);
+        char path[PATH_MAX];
+        uint32_t w, h;
+        PATHF(path, "%s/%s.png", dir, names[i]);
+        png_size(path, &w, &h);
+        if (w != 1280 || h != 720)
+            fail_msg("%s: %ux%u, expected 1280x720", path, w, h);
+        PATHF(path, "%s/%s.svg", dir, names[i]);
+        check_svg(path);
+    }
+}
+
+/* ---- dcsim plot on the command line --------------------------------------------------------- */
+
+static bool exists(const char *dir, const char *name)
+{
+    char path[PATH_MAX + 256];
+    PATHF(path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* No file whose name starts with ".power.tmp" (a half-written chart) is left in dir. */
+static void no_temporaries(const char *dir)
+{
+    assert_false(exists(dir, ".power.tmp.png"));
+    assert_false(exists(dir, ".power.tmp.svg"));
+}
+
+static void plot_errors(void **state)
+{
+    fixture *f = *state;
+    char run[PATH_MAX], err[4096];
+    PATHF(run, "%s/run", f->tmp);
+    assert_int_equal(mkdir(run, 0777), 0);
+    tu_run_scenario("tests/scenarios/gate-basic.yaml", NULL, 0, run);
+
+    /* Not a dcsim output: exit 2, says so. */
+    char *argv_bad[] = {(char *)bin(), "plot", f->tmp, NULL};
+    assert_int_equal(run_cmd(argv_bad, NULL, NULL, err, sizeof err), 2);
+    if (!strstr(err, "not a dcsim output directory"))
+        fail_msg("unexpected message: %s", err);
+
+    /* gnuplot missing: exit 2, the script named, how to get gnuplot said, nothing drawn. */
+    char *argv_run[] = {(char *)bin(), "plot", run, NULL};
+    assert_int_equal(run_cmd(argv_run, "/nonexistent-bin", NULL, err, sizeof err), 2);
+    if (!strstr(err, "power.gp") || !strstr(err, "cannot run gnuplot") ||
+        !strstr(err, "gnuplot-nox"))
+        fail_msg("unexpected message: %s", err);
+    assert_false(exists(run, "power.png"));
+    no_temporaries(run);
+
+    /* gnuplot failing: exit 1, the script named, gnuplot's own words quoted. */
+    char plots[PATH_MAX], gp[PATH_MAX + 16];
+    PATHF(plots, "%s/broken-plots", f->tmp);
+    assert_int_equal(mkdir(plots, 0777), 0);
+    PATHF(gp, "%s/power.gp", plots);
+    FILE *s = fopen(gp, "w");
+    assert_non_null(s);
+    fputs("set terminal pngcairo\nset output out\nplot 'no-such-file.csv' using 1:2\n", s);
+    fclose(s);
+    assert_int_equal(run_cmd(argv_run, NULL, plots, err, sizeof err), 1);
+    if (!strstr(err, "broken-plots/power.gp") || !strstr(err, "gnuplot failed") ||
+        !strstr(err, "no-such-file.csv"))
+        fail_msg("unexpected message: %s", err);
+    assert_false(exists(run, "power.png"));
+    no_temporaries(run);
+
+    /* And with the real scripts every chart of the run appears. */
+    char *argv_ok[] = {(char *)bin(), "plot", run, "-q", NULL};
+    PATHF(plots, "%s", f->plots);
+    if (run_cmd(argv_ok, NULL, plots, err, sizeof err) != 0)
+        fail_msg("dcsim plot: %s", err);
+    size_t n;
+    const char *const *names = dcsim_plot_charts(DCSIM_DIR_RUN, &n);
+    for (size_t i = 0; i < n; i++) {
+        char png[300], svg[300];
+        PATHF(png, "%s.png", names[i]);
+        PATHF(svg, "%s.svg", names[i]);
+        if (!exists(run, png) || !exists(run, svg))
+            fail_msg("dcsim plot left out %s", names[i]);
+    }
+    no_temporaries(run);
+}
+
+/* ---- the report in headless Chromium ---------------------------------------------------- */
+
+/* chromium --headless with the flags the issue names, plus a private profile; stdout into
+ * out_path (NULL: discarded). Returns its exit status. */
+static int chromium(const char *profile, const char *what, const char *arg, const char *url,
+                    const char *out_path)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644)
+                         : open("/dev/null", O_WRONLY);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(o, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        char ud[PATH_MAX + 32];
+        PATHF(ud, "--user-data-dir=%s", profile);
+        execlp("timeout", "timeout", "180", "chromium", "--headless", "--no-sandbox",
+               "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+               ud, what, arg ? arg : url, arg ? url : (char *)NULL, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void report_in_chromium(void **state)
+{
+    fixture *f = *state;
+    char run[PATH_MAX], mc[PATH_MAX + 8], err[4096];
+    PATHF(run, "%s/abilene", f->tmp);
+    assert_int_equal(mkdir(run, 0777), 0);
+    tu_run_scenario("scenarios/stargate-abilene.yaml", NULL, 0, run);
+    PATHF(mc, "%s/mc", run);
+    dcsim_ok("mc", "scenarios/stargate-abilene.yaml", mc, "-n", "20", "-j", "2");
+    char *argv[] = {(char *)bin(), "report", run, "-q", NULL};
+    if (run_cmd(argv, NULL, f->plots, err, sizeof err) != 0)
+        fail_msg("dcsim report: %s", err);
+    assert_true(exists(run, "report.html"));
+
+    char url[PATH_MAX + 16], dom[PATH_MAX], profile[PATH_MAX];
+    PATHF(url, "file://%s/report.html", run);
+    PATHF(dom, "%s/dom.html", f->tmp);
+    PATHF(profile, "%s/chromium-profile", f->tmp);
+    assert_int_equal(chromium(profile, "--dump-dom", NULL, url, dom), 0);
+    size_t n;
+    char *text = tu_slurp(dom, &n);
+    assert_non_null(text);
+
+    /* The grade table: one row per milestone of the Monte Carlo, in its order, with its
+     * grade. */
+    dcsim_csv_table *ms = tu_read_csv(mc, "milestones.csv");
+    const char *table = strstr(text, "id=\"grade-table\"");
+    assert_non_null(table);
+    const char *table_end = strstr(table, "</table>");
+    assert_non_null(table_end);
+    size_t rows = 0;
+    const char *p = table;
+    for (size_t r = 1; r < ms->n_rows; r++) {
+        char cell[300];
+        PATHF(cell, "<th scope=\"row\">%s</th>", tu_field(ms, r, "milestone"));
+        p = strstr(p, cell);
+        if (!p || p > table_end)
+            fail_msg("grade table: no row for %s in order", tu_field(ms, r, "milestone"));
+        char grade[300];
+        PATHF(grade, ">%s</td>", tu_field(ms, r, "grade"));
+        const char *row_end = strstr(p, "</tr>");
+        const char *g = strstr(p, grade);
+        if (!g || g > row_end)
+            fail_msg("grade table: %s lacks its grade %s", tu_field(ms, r, "milestone"),
+                     tu_field(ms, r, "grade"));
+        rows++;
+    }
+    /* ... and no other rows. */
+    assert_int_equal(count(table, "<tr class=\"milestone\">") -
+                         count(table_end, "<tr class=\"milestone\">"),
+                     rows);
+    dcsim_csv_free(ms);
+    assert_non_null(strstr(text, "id=\"drivers-table\""));
+    assert_non_null(strstr(text, "<tr class=\"driver\">"));
+
+    /* Every chart of the run and of the Monte Carlo, as an inline SVG. */
+    static const dcsim_dir_kind kinds[] = {DCSIM_DIR_RUN, DCSIM_DIR_MC};
+    for (size_t k = 0; k < 2; k++) {
+        const char *const *names = dcsim_plot_charts(kinds[k], &n);
+        for (size_t i = 0; i < n; i++) {
+            char id[128];
+            PATHF(id, "<figure id=\"chart-%s\"", names[i]);
+            const char *fig = strstr(text, id);
+            if (!fig)
+                fail_msg("report: no chart %s", names[i]);
+            const char *svg = strstr(fig, "<svg"), *end = strstr(fig, "</figure>");
+            if (!svg || !end || svg > end)
+                fail_msg("report: chart %s has no inline SVG", names[i]);
+        }
+    }
+    assert_null(strstr(text, "<script"));
+    free(text);
+
+    /* A screenshot and a printed PDF for people to look at. */
+    const char *art = getenv("DCSIM_ARTIFACTS");
+    char shot[PATH_MAX + 64], pdf[PATH_MAX + 64], arg[PATH_MAX + 64];
+    PATHF(shot, "%s/report.png", art && *art ? art : f->tmp);
+    PATHF(pdf, "%s/report.pdf", art && *art ? art : f->tmp);
+    PATHF(arg, "--screenshot=%s", shot);
+    assert_int_equal(chromium(profile, "--window-size=1280,2400", arg, url, NULL), 0);
+    uint32_t w, h;
+    png_size(shot, &w, &h);
+    assert_int_equal(w, 1280);
+    assert_int_equal(h, 2400);
+    PATHF(arg, "--print-to-pdf=%s", pdf);
+    assert_int_equal(chromium(profile, "--no-pdf-header-footer", arg, url, NULL), 0);
+    char *pdf_text = tu_slurp(pdf, &n);
+    assert_non_null(pdf_text);
+    assert_true(n > 10000 && memcmp(pdf_text, "%PDF-", 5) == 0);
+    free(pdf_text);
+    print_message("report screenshot: %s, PDF: %s\n", shot, pdf);
+}
+
+/* ---- data checks: single run ------------------------------------------------------------ */
+
+static double num_at(const dcsim_csv_table *t, size_t r, long c)
+{
+    return t->rows[r][c][0] ? strtod(t->rows[r][c], NULL) : NAN;
+}
+
+static long col_of(const dcsim_csv_table *t, const char *name)
+{
+    long c = dcsim_csv_column(t, name);
+    if (c < 0)
+        fail_msg("no column %s", name);
+    return c;
+}
+
+/* Min and max over rows of several columns at once. */
+static void cols_range(const dcsim_csv_table *t, const char *const *cols, size_t n, double *lo,
+                       double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        double a, b;
+        col_range(t, cols[k], &a, &b);
+        *lo = fmin(*lo, a);
+        *hi = fmax(*hi, b);
+    }
+}
+
+static void check_x_dates(const char *checks, const char *chart, const dcsim_csv_table *ts)
+{
+    long c = col_of(ts, "date");
+    near("x_min", check_value(checks, chart, "x_min"), gp_time(ts->rows[1][c]));
+    near("x_max", check_value(checks, chart, "x_max"), gp_time(ts->rows[ts->n_rows - 1][c]));
+}
+
+/* The values each single-run chart reports (plots/README.md) recomputed from the CSVs. */
+static void run_checks(const char *dir)
+{
+    char checks[PATH_MAX];
+    PATHF(checks, "%s/check", dir);
+    dcsim_csv_table *ts = tu_read_csv(dir, "timeseries.csv");
+    double lo, hi;
+
+    /* pipeline: the four rack counts. */
+    static const char *const racks[] = {"racks_delivered", "racks_installed", "racks_energized",
+                                        "racks_stranded"};
+    cols_range(ts, racks, 4, &lo, &hi);
+    if (hi > 0) {
+        near("pipeline empty", check_value(checks, "pipeline", "empty"), 0);
+        check_x_dates(checks, "pipeline", ts);
+        near("pipeline y_min", check_value(checks, "pipeline", "y_min"), lo);
+        near("pipeline y_max", check_value(checks, "pipeline", "y_max"), hi);
+    } else {
+        near("pipeline empty", check_value(checks, "pipeline", "empty"), 1);
+    }
+
+    /* supply: the stack of non-negative source flows, facility demand and supply. The source
+     * columns are those after it_energized_mw. */
+    long first = col_of(ts, "it_energized_mw") + 1, fac = col_of(ts, "facility_mw"),
+         sup = col_of(ts, "supply_mw");
+    assert_true((size_t)first < ts->n_cols);
+    lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 1; r < ts->n_rows; r++) {
+        double stack = 0;
+        for (size_t c = (size_t)first; c < ts->n_cols; c++)
+            stack += fmax(0, num_at(ts, r, (long)c));
+        double f = num_at(ts, r, fac), s = num_at(ts, r, sup);
+        hi = fmax(hi, fmax(stack, fmax(f, s)));
+        lo = fmin(lo, fmin(0, fmin(f, s)));
+    }
+    check_x_dates(checks, "supply", ts);
+    near("supply y_min", check_value(checks, "supply", "y_min"), lo);
+    near("supply y_max", check_value(checks, "supply", "y_max"), hi);
+
+    /* gpus: up and idle above, in repair and stuck below. */
+    static const char *const up[] = {"gpus_up", "gpus_idle"}, *const down[] = {"gpus_in_repair",
+                                                                               "gpus_stuck"};
+    double lo2, hi2;
+    cols_range(ts, up, 2, &lo, &hi);
+    cols_range(ts, down, 2, &lo2, &hi2);
+    if (hi > 0 || hi2 > 0) {
+        check_x_dates(checks, "gpus", ts);
+        near("gpus y_min", check_value(checks, "gpus", "y_min"), lo);
+        near("gpus y_max", check_value(checks, "gpus", "y_max"), hi);
+        near("gpus lower_y_min", check_value(checks, "gpus", "lower_y_min"), lo2);
+        near("gpus lower_y_max", check_value(checks, "gpus", "lower_y_max"), hi2);
+    } else {
+        near("gpus empty", check_value(checks, "gpus", "empty"), 1);
+    }
+
+    /* training: PFLOP done, goodput on y2; empty without jobs. */
+    dcsim_csv_table *jobs = tu_read_csv(dir, "jobs.csv");
+    if (jobs->n_rows > 1) {
+        check_x_dates(checks, "training", ts);
+        col_range(ts, "train_pflop_done", &lo, &hi);
+        near("training y_min", check_value(checks, "training", "y_min"), lo);
+        near("training y_max", check_value(checks, "training", "y_max"), hi);
+        col_range(ts, "train_goodput", &lo, &hi);
+        if (isfinite(hi)) {
+            near("training y2_min", check_value(checks, "training", "y2_min"), lo);
+            near("training y2_max", check_value(checks, "training", "y2_max"), hi);
+        }
+    } else {
+        near("training empty", check_value(checks, "training", "empty"), 1);
+    }
+    dcsim_csv_free(jobs);
+
+    /* inference: demand = served + unserved. */
+    long sv = col_of(ts, "inference_served_gpus"), un = col_of(ts, "inference_unserved_gpus");
+    lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 1; r < ts->n_rows; r++) {
+        hi = fmax(hi, num_at(ts, r, sv) + num_at(ts, r, un));
+        lo = fmin(lo, fmin(0, num_at(ts, r, sv)));
+    }
+    if (hi > 0) {
+        check_x_dates(checks, "inference", ts);
+        near("inference y_min", check_value(checks, "inference", "y_min"), lo);
+        near("inference y_max", check_value(checks, "inference", "y_max"), hi);
+    } else {
+        near("inference empty", check_value(checks, "inference", "empty"), 1);
+    }
+
+    /* gantt: one bar per activity that started, from its start to its finish (a failed one
+     * to its stage_failed event, a running one to the last date). */
+    dcsim_csv_table *acts = tu_read_csv(dir, "activities.csv");
+    dcsim_csv_table *ev = tu_read_csv(dir, "events.csv");
+    double last = gp_time(ts->rows[ts->n_rows - 1][col_of(ts, "date")]);
+    size_t bars = 0;
+    lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 1; r < acts->n_rows; r++) {
+        const char *start = tu_field(acts, r, "start"), *finish = tu_field(acts, r, "finish");
+        if (!start[0])
+            continue;
+        bars++;
+        double s = gp_time(start), e = last;
+        if (finish[0]) {
+            e = gp_time(finish);
+        } else if (strcmp(tu_field(acts, r, "state"), "failed") == 0) {
+            for (size_t k = 1; k < ev->n_rows; k++)
+                if (strcmp(tu_field(ev, k, "event"), "stage_failed") == 0 &&
+                    strcmp(tu_field(ev, k, "element"), tu_field(acts, r, "activity")) == 0)
+                    e = gp_time(tu_field(ev, k, "date"));
+        }
+        lo = fmin(lo, s);
+        hi = fmax(hi, fmax(s, e));
+    }
+    if (bars) {
+        near("gantt rows", check_value(checks, "gantt", "rows"), (double)bars);
+        near("gantt x_min", check_value(checks, "gantt", "x_min"), lo);
+        near("gantt x_max", check_value(checks, "gantt", "x_max"), hi);
+    } else {
+        near("gantt empty", check_value(checks, "gantt", "empty"), 1);
+    }
+    dcsim_csv_free(acts);
+    dcsim_csv_free(ev);
+    dcsim_csv_free(ts);
+}
+
+/* Runs of shipped scenarios with different shapes: the default campus, the ~10 GW program
+ * (several sites), Colossus (batteries and turbines), a failing permit, a small gate test
+ * without workload, a job with checkpoints, and a battery shortage. */
+static void run_charts(void **state)
+{
+    fixture *f = *state;
+    static const char *const scenarios[] = {
+        "scenarios/stargate-abilene.yaml",      "scenarios/stargate-program.yaml",
+        "scenarios/colossus-memphis.yaml",      "scenarios/what-if/gas-permit-denied.yaml",
+        "tests/scenarios/gate-basic.yaml",      "tests/scenarios/workload-job.yaml",
+        "tests/scenarios/shortage-battery.yaml", "tests/scenarios/workload-inference.yaml",
+    };
+    for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
+        char dir[PATH_MAX];
+        PATHF(dir, "%s/run-%zu", f->tmp, i);
+        print_message("charts of %s\n", scenarios[i]);
+        assert_int_equal(mkdir(dir, 0777), 0);
+        tu_run_scenario(scenarios[i], NULL, 0, dir);
+        draw_all(f, dir, DCSIM_DIR_RUN);
+        run_checks(dir);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(run_charts, setup, teardown),
+        cmocka_unit_test_setup_teardown(plot_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_in_chromium, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

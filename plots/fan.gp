@@ -13,6 +13,7 @@
 #
 # Check lines (one "key value" per line, numbers printed with %.10g; dates are seconds since
 # 1970-01-01 00:00 UTC, as gnuplot reads them):
+#   empty    = 0 (bands.csv always has rows; a scenario with no IT gets a note, not empty)
 #   x_min    = the earliest bands.csv `date` (its first row)
 #   x_max    = the latest bands.csv `date` (its last row)
 #   y_min    = min over the rows of it_energized_mw_p10
@@ -142,9 +143,18 @@ chart = 'plot ' . \
     '    title "P10 to P90 of the futures",' . \
     'bands using (when("date")):(column("it_energized_mw_p50")) with lines' . \
     '    lw 2.5 lc rgb c_band title "P50 (median)",' . \
-    'keyentry with points pt 7 ps 1.2 * ps_k lc rgb c_plan title "planned milestone",' . \
     'keyentry with points pt 13 ps 1.5 * ps_k lc rgb c_p80' . \
     '    title "P80 date (80% of futures reached it)"'
+# Key entries for the kinds of planned mark on the chart: the dot (MW milestones), the dashed
+# line (the others).
+if (n_marks - n_other > 0) {
+    chart = chart . ', keyentry with points pt 7 ps 1.2 * ps_k lc rgb c_plan' . \
+        ' title "planned milestone (MW)"'
+}
+if (n_other > 0) {
+    chart = chart . ', keyentry with lines dt (8, 6) lw 1.5 lc rgb c_plan' . \
+        ' title "planned milestone (other metric)"'
+}
 
 # Both terminals draw from one loop. The svg terminal draws points about twice as large as
 # pngcairo: ps_k evens them out, and the marks (labels with points) are made again for each.
@@ -200,6 +210,7 @@ do for [pass = 1:2] {
 
     if (pass == 1 && exists("check")) {
         set print check
+        print "empty 0"
         print sprintf("x_min %.10g", GPVAL_DATA_X_MIN)
         print sprintf("x_max %.10g", GPVAL_DATA_X_MAX)
         print sprintf("y_min %.10g", GPVAL_DATA_Y_MIN)

@@ -18,6 +18,7 @@
 #
 # Check lines (one "key value" per line, numbers printed with %.10g; dates are seconds since
 # 1970-01-01 00:00 UTC, as gnuplot reads them):
+#   empty          = 1 when no run reached any milestone (no curve), else 0
 #   x_min          = the earliest non-empty <ms>_date in runs.csv, over all milestones
 #   x_max          = the latest non-empty <ms>_date in runs.csv, over all milestones
 #   y_min          = 0 (each curve starts with a rise from 0 at its first date)
@@ -267,6 +268,7 @@ do for [pass = 1:2] {
 
     if (pass == 1 && exists("check")) {
         set print check
+        print sprintf("empty %d", n_curves == 0)
         if (n_curves > 0) {
             print sprintf("x_min %.10g", GPVAL_DATA_X_MIN)
             print sprintf("x_max %.10g", GPVAL_DATA_X_MAX)

@@ -25,6 +25,7 @@
 # check file. When hi = lo there is one bin (K = 1), drawn as a thick bar at that slip.
 #
 # Check lines (one "key value" per line, numbers printed with %.10g):
+#   empty          = 1 when no <ms>_slip_days is non-empty (no bar anywhere), else 0
 #   x_min          = min of every non-empty <ms>_slip_days in runs.csv, over all milestones
 #   x_max          = max of the same
 #   y_min          = 0 (the rug sits on y = 0)
@@ -285,6 +286,7 @@ do for [pass = 1:2] {
                 }
             }
         }
+        print sprintf("empty %d", first)
         if (!first) {
             print sprintf("x_min %.10g", x_min)
             print sprintf("x_max %.10g", x_max)

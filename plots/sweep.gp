@@ -19,6 +19,7 @@
 # of the chart marks it.
 #
 # Check lines (one "key value" per line, numbers printed with %.10g):
+#   empty            = 1 when no <ms>_slip_at_confidence_days is non-empty (no line), else 0
 #   x_min            = min of the `point` column (0)
 #   x_max            = max of the `point` column (the last point)
 #   y_min            = min of every non-empty <ms>_slip_at_confidence_days, all milestones
@@ -81,6 +82,8 @@ vary_label(j) = j > last_vary ? "" : \
 paths = ""
 do for [c = 2:last_vary] { paths = paths . (c > 2 ? ", " : "") . HDR_column_header[c] }
 if (strlen(paths) == 0) { paths = "point" }
+lab_chars = 0
+stats sw using (lab_chars = max(lab_chars, strlen(vary_label(2))), 0) nooutput
 
 # A slip, or NaN when empty: NaN from an expression breaks the line, where an empty field read
 # with column() would be skipped and the line drawn across the gap.
@@ -128,7 +131,8 @@ do for [m = 1:n_ms] {
 n_missing = words(crosses) / 2
 note = strlen(line_ids) > 0 ? "letters: the grade at that point" : ""
 if (n_missing > 0) {
-    note = note . (strlen(note) > 0 ? ";  " : "") . "×: not reached by the confidence at that point"
+    note = note . (strlen(note) > 0 ? ";  " : "") . \
+        "×: not reached by the confidence at that point"
 }
 set label note at graph 0.01, first y_top left offset 0, -0.2 font ",10" tc rgb "#555555" front
 set arrow from graph 0, first 0 to graph 1, first 0 nohead dt (8, 6) lw 1.5 lc rgb "#333333" back
@@ -140,7 +144,9 @@ set title (exists("name") ? name . ": " : "") . "P80 slip of each milestone acro
 set xlabel paths noenhanced
 set ylabel "P80 slip (days after the planned date)"
 set xtics nomirror out noenhanced
-if (n_pts > 10) { set xtics rotate by -30 }
+# Tic labels slant when side by side they would not fit (about 7.5 pixels a character and
+# 2 characters between labels, on some 1100 pixels).
+if (n_pts * (lab_chars + 2) * 7.5 > 1100) { set xtics rotate by 30 right }
 set ytics nomirror
 set format y "%g"
 set grid xtics ytics lc rgb "#dddddd" lw 1 dt 1
@@ -197,6 +203,7 @@ do for [pass = 1:2] {
 
     if (pass == 1 && exists("check")) {
         set print check
+        print sprintf("empty %d", !has_y)
         print sprintf("x_min %.10g", GPVAL_DATA_X_MIN)
         print sprintf("x_max %.10g", GPVAL_DATA_X_MAX)
         if (has_y) {

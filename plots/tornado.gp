@@ -23,6 +23,7 @@
 # no measured driver are listed under the chart.
 #
 # Check lines (one "key value" per line, numbers printed with %.10g):
+#   empty         = 1 when bars is 0 (no panel), else 0
 #   bars          = drivers.csv rows with a non-empty slip_contribution_days, over the
 #                   milestones of milestones.csv (the sum of the bars_<ms>)
 #   x_min         = min(0, min of those slip_contribution_days)
@@ -291,6 +292,7 @@ do for [pass = 1:2] {
 
     if (pass == 1 && exists("check")) {
         set print check
+        print sprintf("empty %d", n_panels == 0)
         print sprintf("bars %d", n_total)
         if (n_panels > 0) {
             x_min = g_xmin[int(word(panels, 1))]

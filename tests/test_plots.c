@@ -76,15 +76,19 @@ static int run_cmd(char *const argv[], const char *path_env, const char *plots_e
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static void dcsim_ok(const char *cmd, const char *scenario_rel, const char *dir,
-                     const char *extra1, const char *extra2, const char *extra3,
-                     const char *extra4)
+/* dcsim CMD SCENARIO -o DIR -q, then the NULL-terminated extra arguments; must succeed. */
+static void dcsim_ok(const char *cmd, const char *scenario_rel, const char *dir, ...)
 {
     char scen[PATH_MAX], err[4096];
     tu_src_path(scenario_rel, scen, sizeof scen);
-    char *argv[] = {(char *)bin(), (char *)cmd, scen,           "-o",           (char *)dir,
-                    "-q",          (char *)extra1, (char *)extra2, (char *)extra3, (char *)extra4,
-                    NULL};
+    char *argv[32] = {(char *)bin(), (char *)cmd, scen, "-o", (char *)dir, "-q"};
+    size_t n = 6;
+    va_list ap;
+    va_start(ap, dir);
+    for (const char *a; (a = va_arg(ap, const char *)) != NULL && n < 31;)
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n] = NULL;
     int rc = run_cmd(argv, NULL, NULL, err, sizeof err);
     if (rc != 0)
         fail_msg("dcsim %s %s: exit %d: %s", cmd, scenario_rel, rc, err);
@@ -474,7 +478,7 @@ static void report_in_chromium(void **state)
     assert_int_equal(mkdir(run, 0777), 0);
     tu_run_scenario("scenarios/stargate-abilene.yaml", NULL, 0, run);
     PATHF(mc, "%s/mc", run);
-    dcsim_ok("mc", "scenarios/stargate-abilene.yaml", mc, "-n", "20", "-j", "2");
+    dcsim_ok("mc", "scenarios/stargate-abilene.yaml", mc, "-n", "20", "-j", "2", NULL);
     char *argv[] = {(char *)bin(), "report", run, "-q", NULL};
     if (run_cmd(argv, NULL, f->plots, err, sizeof err) != 0)
         fail_msg("dcsim report: %s", err);
@@ -741,10 +745,142 @@ static void run_charts(void **state)
     }
 }
 
+/* ---- data checks: Monte Carlo and sweep ------------------------------------------------- */
+
+static void mc_checks(const char *dir)
+{
+    char checks[PATH_MAX], key[300], col[300];
+    PATHF(checks, "%s/check", dir);
+    double lo, hi;
+
+    /* fan: the P10..P90 band of energized IT. */
+    dcsim_csv_table *bands = tu_read_csv(dir, "bands.csv");
+    check_x_dates(checks, "fan", bands);
+    col_range(bands, "it_energized_mw_p10", &lo, &hi);
+    near("fan y_min", check_value(checks, "fan", "y_min"), lo);
+    col_range(bands, "it_energized_mw_p90", &lo, &hi);
+    near("fan y_max", check_value(checks, "fan", "y_max"), hi);
+    dcsim_csv_free(bands);
+
+    /* scurve, slip: each milestone's dates and slips over the runs. */
+    dcsim_csv_table *ms = tu_read_csv(dir, "milestones.csv");
+    dcsim_csv_table *runs = tu_read_csv(dir, "runs.csv");
+    double n_runs = (double)(runs->n_rows - 1), best = 0;
+    double d_lo = INFINITY, d_hi = -INFINITY, s_lo = INFINITY, s_hi = -INFINITY;
+    for (size_t r = 1; r < ms->n_rows; r++) {
+        const char *name = tu_field(ms, r, "milestone");
+        PATHF(col, "%s_date", name);
+        date_range(runs, col, &lo, &hi);
+        d_lo = fmin(d_lo, lo);
+        d_hi = fmax(d_hi, hi);
+        long c = col_of(runs, col);
+        double reached = 0;
+        for (size_t k = 1; k < runs->n_rows; k++)
+            reached += runs->rows[k][c][0] != '\0';
+        best = fmax(best, reached / n_runs);
+        PATHF(col, "%s_slip_days", name);
+        col_range(runs, col, &lo, &hi);
+        s_lo = fmin(s_lo, lo);
+        s_hi = fmax(s_hi, hi);
+        PATHF(key, "n_%s", name);
+        near(key, check_value(checks, "slip", key), reached);
+    }
+    near("scurve x_min", check_value(checks, "scurve", "x_min"), d_lo);
+    near("scurve x_max", check_value(checks, "scurve", "x_max"), d_hi);
+    near("scurve y_max", check_value(checks, "scurve", "y_max"), best);
+    near("slip x_min", check_value(checks, "slip", "x_min"), s_lo);
+    near("slip x_max", check_value(checks, "slip", "x_max"), s_hi);
+    dcsim_csv_free(runs);
+    dcsim_csv_free(ms);
+
+    /* tornado: one bar per measured driver, from 0 to its contribution. */
+    dcsim_csv_table *dr = tu_read_csv(dir, "drivers.csv");
+    long c = col_of(dr, "slip_contribution_days");
+    double bars = 0;
+    lo = 0, hi = 0;
+    for (size_t r = 1; r < dr->n_rows; r++)
+        if (dr->rows[r][c][0]) {
+            bars++;
+            lo = fmin(lo, num_at(dr, r, c));
+            hi = fmax(hi, num_at(dr, r, c));
+        }
+    near("tornado bars", check_value(checks, "tornado", "bars"), bars);
+    if (bars > 0) {
+        near("tornado x_min", check_value(checks, "tornado", "x_min"), lo);
+        near("tornado x_max", check_value(checks, "tornado", "x_max"), hi);
+    }
+    dcsim_csv_free(dr);
+}
+
+static void sweep_checks(const char *dir)
+{
+    char checks[PATH_MAX];
+    PATHF(checks, "%s/check", dir);
+    dcsim_csv_table *sw = tu_read_csv(dir, "sweep.csv");
+    double lo, hi, y_lo = INFINITY, y_hi = -INFINITY;
+    col_range(sw, "point", &lo, &hi);
+    near("sweep x_min", check_value(checks, "sweep", "x_min"), lo);
+    near("sweep x_max", check_value(checks, "sweep", "x_max"), hi);
+    for (size_t c = 0; c < sw->n_cols; c++) {
+        const char *h = sw->rows[0][c];
+        size_t n = strlen(h);
+        const char *suffix = "_slip_at_confidence_days";
+        size_t k = strlen(suffix);
+        if (n > k && strcmp(h + n - k, suffix) == 0) {
+            col_range(sw, h, &lo, &hi);
+            y_lo = fmin(y_lo, lo);
+            y_hi = fmax(y_hi, hi);
+        }
+    }
+    near("sweep y_min", check_value(checks, "sweep", "y_min"), y_lo);
+    near("sweep y_max", check_value(checks, "sweep", "y_max"), y_hi);
+    near("sweep points", check_value(checks, "sweep", "points"), (double)(sw->n_rows - 1));
+    dcsim_csv_free(sw);
+}
+
+/* Monte Carlo outputs: the default campus (three milestones, measured drivers) and two small
+ * test scenarios (one milestone that some runs never reach; two drivers in series). */
+static void mc_charts(void **state)
+{
+    fixture *f = *state;
+    static const char *const scenarios[][2] = {
+        {"scenarios/stargate-abilene.yaml", "20"},
+        {"tests/scenarios/mc-series.yaml", "200"},
+        {"tests/scenarios/mc-uniform.yaml", "200"},
+    };
+    for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
+        char dir[PATH_MAX];
+        PATHF(dir, "%s/mc-%zu", f->tmp, i);
+        print_message("charts of dcsim mc %s -n %s\n", scenarios[i][0], scenarios[i][1]);
+        dcsim_ok("mc", scenarios[i][0], dir, "-n", scenarios[i][1], "-j", "2", NULL);
+        draw_all(f, dir, DCSIM_DIR_MC);
+        mc_checks(dir);
+    }
+}
+
+/* Sweeps: one varied path on the default campus, and two on a small scenario. */
+static void sweep_charts(void **state)
+{
+    fixture *f = *state;
+    char one[PATH_MAX], two[PATH_MAX];
+    PATHF(one, "%s/sweep-1", f->tmp);
+    PATHF(two, "%s/sweep-2", f->tmp);
+    dcsim_ok("sweep", "scenarios/stargate-abilene.yaml", one, "--vary",
+             "power.sources.grid.capacity=600MW,1200MW", "-n", "5", NULL);
+    draw_all(f, one, DCSIM_DIR_SWEEP);
+    sweep_checks(one);
+    dcsim_ok("sweep", "tests/scenarios/sweep-grid.yaml", two, "--vary",
+             "power.sources.grid.capacity=10MW,20MW", "--vary", "seed=1,2", "-n", "20", NULL);
+    draw_all(f, two, DCSIM_DIR_SWEEP);
+    sweep_checks(two);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(run_charts, setup, teardown),
+        cmocka_unit_test_setup_teardown(mc_charts, setup, teardown),
+        cmocka_unit_test_setup_teardown(sweep_charts, setup, teardown),
         cmocka_unit_test_setup_teardown(plot_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(report_in_chromium, setup, teardown),
     };

@@ -28,6 +28,8 @@ void dcsim_csvw_f64(dcsim_csvw *w, double v, int decimals);
 void dcsim_csvw_empty(dcsim_csvw *w);
 /* End the current row ("\n"). */
 void dcsim_csvw_endrow(dcsim_csvw *w);
+/* A whole row of n string fields (a header), ended. */
+void dcsim_csvw_row(dcsim_csvw *w, const char *const *fields, size_t n);
 /* A whole two-field row: key, then the value printf-formatted (the meta.csv files). */
 void dcsim_csvw_kv(dcsim_csvw *w, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -126,6 +126,13 @@ void dcsim_csvw_empty(dcsim_csvw *w)
     dcsim_csvw_str(w, "");
 }
 
+void dcsim_csvw_row(dcsim_csvw *w, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dcsim_csvw_str(w, fields[i]);
+    dcsim_csvw_endrow(w);
+}
+
 void dcsim_csvw_endrow(dcsim_csvw *w)
 {
     DCSIM_ASSERT(w->n_fields > 0);      /* a row without fields has no CSV spelling */

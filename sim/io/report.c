@@ -94,6 +94,14 @@ static void esc(page *p, const char *s)
     }
 }
 
+/* <td>text</td> (or th, with its attributes), the text escaped. */
+static void cell(page *p, const char *open, const char *close, const char *text)
+{
+    out(p, "%s", open);
+    esc(p, text);
+    out(p, "%s", close);
+}
+
 static dcsim_csv_table *read_in(const char *dir, const char *name, dcsim_diag *d)
 {
     char path[PATH_MAX];
@@ -259,17 +267,15 @@ static dcsim_status mc_section(page *p, const char *dir, const dcsim_csv_table *
            "<th>grade</th><th>P(never)</th><th>P(power-limited)</th></tr></thead>\n<tbody>\n");
     for (size_t r = 1; r < ms->n_rows; r++) {
         const char *g = field(ms, r, "grade");
-        out(p, "<tr class=\"milestone\"><th scope=\"row\">");
-        esc(p, field(ms, r, "milestone"));
-        out(p, "</th>");
+        cell(p, "<tr class=\"milestone\"><th scope=\"row\">", "</th>",
+             field(ms, r, "milestone"));
         date_cell(p, field(ms, r, "planned"));
         date_cell(p, field(ms, r, "p50"));
         date_cell(p, field(ms, r, "p80"));
         pct_cell(p, field(ms, r, "p_on_time"));
         days_cell(p, field(ms, r, "slip_at_confidence_days"));
         out(p, "<td class=\"grade grade-%c\">", g[0] ? g[0] : 'X');
-        esc(p, g);
-        out(p, "</td>");
+        cell(p, "", "</td>", g);
         pct_cell(p, field(ms, r, "p_never"));
         pct_cell(p, field(ms, r, "p_power_limited"));
         out(p, "</tr>\n");
@@ -295,13 +301,9 @@ static dcsim_status mc_section(page *p, const char *dir, const dcsim_csv_table *
         if (!field(dr, r, "slip_contribution_days")[0] || shown >= 5)
             continue;
         shown++;
-        out(p, "<tr class=\"driver\"><td>");
-        esc(p, m);
-        out(p, "</td><td class=\"num\">");
-        esc(p, field(dr, r, "rank"));
-        out(p, "</td><td>");
-        esc(p, field(dr, r, "driver"));
-        out(p, "</td>");
+        cell(p, "<tr class=\"driver\"><td>", "</td>", m);
+        cell(p, "<td class=\"num\">", "</td>", field(dr, r, "rank"));
+        cell(p, "<td>", "</td>", field(dr, r, "driver"));
         pct_cell(p, field(dr, r, "criticality"));
         days_cell(p, field(dr, r, "slip_contribution_days"));
         out(p, "</tr>\n");
@@ -332,21 +334,26 @@ static dcsim_status run_section(page *p, const char *dir, const dcsim_csv_table 
            "</th><th>simulated</th><th>slip</th><th>last prerequisite</th></tr></thead>\n"
            "<tbody>\n");
     for (size_t r = 1; r < ms->n_rows; r++) {
-        out(p, "<tr><th scope=\"row\">");
-        esc(p, field(ms, r, "milestone"));
-        out(p, "</th>");
+        cell(p, "<tr><th scope=\"row\">", "</th>", field(ms, r, "milestone"));
         date_cell(p, field(ms, r, "planned"));
         date_cell(p, field(ms, r, "simulated"));
         days_cell(p, field(ms, r, "slip_days"));
-        out(p, "<td>");
-        esc(p, field(ms, r, "cause"));
-        out(p, "</td></tr>\n");
+        cell(p, "<td>", "</td></tr>\n", field(ms, r, "cause"));
     }
     out(p, "</tbody></table>\n");
     dcsim_csv_free(ms);
     dcsim_status st = charts_of(p, dir, DCSIM_DIR_RUN, d);
     out(p, "</section>\n");
     return st;
+}
+
+/* The sweep table shows every column but the P50s and the probabilities: the grid, then
+ * each milestone's P80, slip at the confidence and grade. */
+static bool sweep_shown(const char *h)
+{
+    size_t n = strlen(h);
+    return !(n > 4 && strcmp(h + n - 4, "_p50") == 0) && !strstr(h, "_p_on_time") &&
+           !strstr(h, "_p_never");
 }
 
 static dcsim_status sweep_section(page *p, const char *dir, dcsim_diag *d)
@@ -356,33 +363,21 @@ static dcsim_status sweep_section(page *p, const char *dir, dcsim_diag *d)
         return d->status;
     out(p, "<section id=\"sweep\">\n<h2>What-if grid</h2>\n<table id=\"sweep-table\">\n"
            "<thead><tr>");
-    /* Every column but the P50s and the probabilities: the grid, then P80, slip and grade. */
-    for (size_t c = 0; c < sw->n_cols; c++) {
-        const char *h = sw->rows[0][c];
-        size_t n = strlen(h);
-        if (n > 4 && (strcmp(h + n - 4, "_p50") == 0 || strstr(h, "_p_on_time") ||
-                      strstr(h, "_p_never")))
-            continue;
-        out(p, "<th>");
-        esc(p, h);
-        out(p, "</th>");
-    }
+    for (size_t c = 0; c < sw->n_cols; c++)
+        if (sweep_shown(sw->rows[0][c]))
+            cell(p, "<th>", "</th>", sw->rows[0][c]);
     out(p, "</tr></thead>\n<tbody>\n");
     for (size_t r = 1; r < sw->n_rows; r++) {
         out(p, "<tr>");
         for (size_t c = 0; c < sw->n_cols; c++) {
             const char *h = sw->rows[0][c];
             size_t n = strlen(h);
-            if (n > 4 && (strcmp(h + n - 4, "_p50") == 0 || strstr(h, "_p_on_time") ||
-                          strstr(h, "_p_never")))
+            if (!sweep_shown(h))
                 continue;
-            if (n > 4 && strcmp(h + n - 4, "_p80") == 0) {
+            if (n > 4 && strcmp(h + n - 4, "_p80") == 0)
                 date_cell(p, sw->rows[r][c]);
-                continue;
-            }
-            out(p, "<td>");
-            esc(p, sw->rows[r][c]);
-            out(p, "</td>");
+            else
+                cell(p, "<td>", "</td>", sw->rows[r][c]);
         }
         out(p, "</tr>\n");
     }
@@ -397,11 +392,8 @@ static void kv_row(page *p, const char *k, const char *v)
 {
     if (!v || !v[0])
         return;
-    out(p, "<tr><th scope=\"row\">");
-    esc(p, k);
-    out(p, "</th><td>");
-    esc(p, v);
-    out(p, "</td></tr>\n");
+    cell(p, "<tr><th scope=\"row\">", "</th>", k);
+    cell(p, "<td>", "</td></tr>\n", v);
 }
 
 static void assumptions(page *p, const dcsim_csv_table *meta, const dcsim_csv_table *mc_meta,

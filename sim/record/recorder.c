@@ -301,9 +301,7 @@ static dcsim_status write_events(const dcsim_recorder *rec, const dcsim_eventlog
     if (!w)
         return d->status;
     static const char *const head[] = {"time_s", "date", "event", "element", "detail"};
-    for (size_t i = 0; i < 5; i++)
-        dcsim_csvw_str(w, head[i]);
-    dcsim_csvw_endrow(w);
+    dcsim_csvw_row(w, head, sizeof head / sizeof *head);
     for (size_t i = 0; i < log->len; i++) {
         const dcsim_logline *l = &log->lines[i];
         dcsim_csvw_i64(w, l->time_s);
@@ -324,9 +322,7 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
     static const char *const head[] = {"milestone", "metric", "threshold", "planned",
                                        "simulated", "slip_days", "reached", "cause",
                                        "critical_path"};
-    for (size_t i = 0; i < 9; i++)
-        dcsim_csvw_str(w, head[i]);
-    dcsim_csvw_endrow(w);
+    dcsim_csvw_row(w, head, sizeof head / sizeof *head);
     for (uint32_t i = 0; i < rec->sc->n_milestones; i++) {
         const dcsim_milestone *ms = &rec->sc->milestones[i];
         dcsim_csvw_str(w, ms->name);
@@ -476,9 +472,7 @@ static dcsim_status write_jobs(const dcsim_recorder *rec, const dcsim_model *m,
         "job", "state", "start", "finish", "gpus", "flop_total", "flop_done", "progress",
         "gpu_hours", "goodput", "failures", "lost_gpu_hours", "checkpoint_interval_s",
         "step_efficiency"};
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-        dcsim_csvw_str(w, head[i]);
-    dcsim_csvw_endrow(w);
+    dcsim_csvw_row(w, head, sizeof head / sizeof *head);
     for (uint32_t i = 0; i < sc->n_jobs; i++) {
         dcsim_job_report r;
         workload_job_row(m, i, &r);
@@ -518,9 +512,7 @@ static dcsim_status write_activities(const dcsim_recorder *rec, const dcsim_mode
         return d->status;
     static const char *const head[] = {"activity", "kind", "state", "start", "finish",
                                        "start_s", "finish_s", "days", "planned_days"};
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-        dcsim_csvw_str(w, head[i]);
-    dcsim_csvw_endrow(w);
+    dcsim_csvw_row(w, head, sizeof head / sizeof *head);
     for (uint32_t a = 0; a < sc->n_activities; a++) {
         const dcsim_activity *act = &sc->activities[a];
         int64_t s = m->act_start[a], f = m->act_finish[a];

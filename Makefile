@@ -148,8 +148,8 @@ test: $(BIN) $(TEST_BIN) $(MPI_STAMP) $(CHROME_STAMP)
 
 # One run, a short Monte Carlo in its mc/ folder, every chart of both, and the report.
 run: $(BIN)
-	$(BIN) run $(SCENARIO) -o $(RUN_DIR)
-	$(BIN) mc $(SCENARIO) -n $(RUN_MC) -o $(RUN_DIR)/mc
+	$(BIN) run $(SCENARIO) -o $(RUN_DIR) --force
+	$(BIN) mc $(SCENARIO) -n $(RUN_MC) -o $(RUN_DIR)/mc --force
 	$(BIN) plot $(RUN_DIR)
 	$(BIN) report $(RUN_DIR)
 	@echo "open $(RUN_DIR)/report.html (charts: $(RUN_DIR)/*.png, $(RUN_DIR)/mc/*.png)"

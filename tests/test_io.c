@@ -331,7 +331,8 @@ static void test_csv_full_disk(void **state)
         dcsim_csvw_f64(w, i * 0.5, 3);
         dcsim_csvw_endrow(w);
     }
-    assert_int_equal(dcsim_csvw_close(w, &d), DCSIM_EIO);
+    assert_int_equal(dcsim_csvw_close(w, &d), DCSIM_EWRITE);
+    assert_int_equal(dcsim_status_exit_code(d.status), 1);
     assert_string_equal(d.file, "/dev/full");
     assert_non_null(strstr(d.msg, strerror(ENOSPC)));
 }
@@ -343,7 +344,7 @@ static void test_csv_open_fails(void **state)
     dcsim_diag d;
     dcsim_diag_clear(&d);
     assert_null(dcsim_csvw_open(at(path, "no-dir/x.csv"), &d));
-    assert_int_equal(d.status, DCSIM_EIO);
+    assert_int_equal(d.status, DCSIM_EWRITE);
     assert_string_equal(d.file, path);
     assert_non_null(strstr(d.msg, "No such file or directory"));
 }
@@ -372,7 +373,7 @@ static void test_outdir_commit_new(void **state)
     char path[PATH_MAX], file[PATH_MAX];
     dcsim_outdir o;
     dcsim_diag d;
-    assert_int_equal(dcsim_outdir_begin(&o, at(path, "run1"), &d), DCSIM_OK);
+    assert_int_equal(dcsim_outdir_begin(&o, at(path, "run1"), false, &d), DCSIM_OK);
     assert_false(exists(path));             /* nothing visible before commit */
     put(&o, "meta.csv", "key,value\n");
     put(&o, "timeseries.csv", "time_s\n0\n");
@@ -399,7 +400,7 @@ static void test_outdir_replace(void **state)
     char path[PATH_MAX], file[PATH_MAX];
     dcsim_outdir o;
     dcsim_diag d;
-    assert_int_equal(dcsim_outdir_begin(&o, at(path, "run2"), &d), DCSIM_OK);
+    assert_int_equal(dcsim_outdir_begin(&o, at(path, "run2"), false, &d), DCSIM_OK);
     put(&o, "meta.csv", "key,value\nrun,1\n");
     put(&o, "old-only.csv", "x\n");
     assert_int_equal(mkdir(at(file, "run2.tmp-sub"), 0777), 0);     /* a neighbour to keep */
@@ -409,9 +410,18 @@ static void test_outdir_replace(void **state)
     put(&o, "sub/deep.csv", "y\n");
     commit_ok(&o);
 
-    /* A second run over the first, with the trailing slash a shell completion leaves. */
+    /* A second run over the first is refused without --force, and nothing moves. */
+    dcsim_diag_clear(&d);
+    assert_int_equal(dcsim_outdir_begin(&o, path, false, &d), DCSIM_EWRITE);
+    assert_non_null(strstr(d.msg, "add --force to replace it"));
+    assert_int_equal(dcsim_status_exit_code(d.status), 1);
+    assert_true(exists(at(file, "run2/old-only.csv")));
+    assert_int_equal(leftovers("run2"), 1);     /* only the neighbour run2.tmp-sub */
+
+    /* With it, the second replaces the first (with the trailing slash a shell completion
+     * leaves). */
     assert_true(snprintf(file, sizeof file, "%s/", path) < (int)sizeof file);
-    assert_int_equal(dcsim_outdir_begin(&o, file, &d), DCSIM_OK);
+    assert_int_equal(dcsim_outdir_begin(&o, file, true, &d), DCSIM_OK);
     put(&o, "meta.csv", "key,value\nrun,2\n");
     put(&o, "new-only.csv", "z\n");
     commit_ok(&o);
@@ -431,7 +441,7 @@ static void test_outdir_abort(void **state)
     char path[PATH_MAX], file[PATH_MAX];
     dcsim_outdir o;
     dcsim_diag d;
-    assert_int_equal(dcsim_outdir_begin(&o, at(path, "run3"), &d), DCSIM_OK);
+    assert_int_equal(dcsim_outdir_begin(&o, at(path, "run3"), false, &d), DCSIM_OK);
     put(&o, "meta.csv", "key,value\n");
     /* A symlink out of the tree must be removed, not followed. */
     write_text(at(file, "precious.txt"), "keep me\n");
@@ -454,7 +464,7 @@ static void test_outdir_refuse_foreign(void **state)
     dcsim_outdir o;
     dcsim_diag d;
     dcsim_diag_clear(&d);
-    assert_int_equal(dcsim_outdir_begin(&o, path, &d), DCSIM_EIO);
+    assert_int_equal(dcsim_outdir_begin(&o, path, true, &d), DCSIM_EWRITE);
     assert_string_equal(d.file, path);
     assert_non_null(strstr(d.msg, "pick another -o or remove it"));
     char *text = read_text(file);
@@ -473,8 +483,9 @@ static void test_outdir_refuse_file(void **state)
     dcsim_outdir o;
     dcsim_diag d;
     dcsim_diag_clear(&d);
-    assert_int_equal(dcsim_outdir_begin(&o, path, &d), DCSIM_EIO);
+    assert_int_equal(dcsim_outdir_begin(&o, path, true, &d), DCSIM_EWRITE);
     assert_non_null(strstr(d.msg, "not a directory"));
+    assert_int_equal(dcsim_status_exit_code(d.status), 1);
     char *text = read_text(path);
     assert_string_equal(text, "data\n");
     free(text);
@@ -483,7 +494,7 @@ static void test_outdir_refuse_file(void **state)
     /* A file where a parent should be. */
     char below[PATH_MAX];
     assert_true(snprintf(below, sizeof below, "%s/sub/run", path) < (int)sizeof below);
-    assert_int_equal(dcsim_outdir_begin(&o, below, &d), DCSIM_EIO);
+    assert_int_equal(dcsim_outdir_begin(&o, below, false, &d), DCSIM_EWRITE);
 }
 
 static void test_outdir_nested_parents(void **state)
@@ -492,7 +503,7 @@ static void test_outdir_nested_parents(void **state)
     char path[PATH_MAX], file[PATH_MAX];
     dcsim_outdir o;
     dcsim_diag d;
-    assert_int_equal(dcsim_outdir_begin(&o, at(path, "a/b//c/run"), &d), DCSIM_OK);
+    assert_int_equal(dcsim_outdir_begin(&o, at(path, "a/b//c/run"), false, &d), DCSIM_OK);
     assert_true(exists(at(file, "a/b/c")));
     put(&o, "meta.csv", "key,value\n");
     commit_ok(&o);
@@ -506,7 +517,7 @@ static void test_outdir_empty_dir(void **state)
     assert_int_equal(mkdir(at(path, "fresh"), 0777), 0);
     dcsim_outdir o;
     dcsim_diag d;
-    assert_int_equal(dcsim_outdir_begin(&o, path, &d), DCSIM_OK);
+    assert_int_equal(dcsim_outdir_begin(&o, path, false, &d), DCSIM_OK);   /* empty: no --force */
     put(&o, "meta.csv", "key,value\n");
     commit_ok(&o);
     assert_true(exists(at(file, "fresh/meta.csv")));

@@ -12,9 +12,11 @@
 typedef enum dcsim_status {
     DCSIM_OK = 0,
     DCSIM_EINPUT,   /* bad scenario, bad option, bad value: exit code 2 */
-    DCSIM_EIO,      /* missing file, unwritable directory, full disk: exit code 2 */
+    DCSIM_EIO,      /* an input that cannot be read (missing, unreadable, too big): exit 2 */
     DCSIM_ENOMEM,   /* out of memory: exit code 1 */
-    DCSIM_ERUNTIME  /* anything else that went wrong while running: exit code 1 */
+    DCSIM_ERUNTIME, /* anything else that went wrong while running: exit code 1 */
+    DCSIM_EWRITE    /* the output cannot be written (disk full, permission denied, the path is
+                     * a file, an earlier output there without --force): exit code 1 */
 } dcsim_status;
 
 /* A diagnostic the caller owns (usually on its stack). file may be empty (then the message
@@ -39,7 +41,8 @@ dcsim_status dcsim_diag_set(dcsim_diag *d, dcsim_status st, const char *file, in
 /* Print "file:line:col: error: msg\n" (parts omitted when unknown) to f. */
 void dcsim_diag_print(const dcsim_diag *d, FILE *f);
 
-/* Process exit code for a status: 0 ok, 2 input and I/O, 1 otherwise. */
+/* Process exit code for a status: 0 ok, 2 bad or unreadable input, 1 otherwise (the output
+ * could not be written, memory, a runtime failure). */
 int dcsim_status_exit_code(dcsim_status st);
 
 /* Write a reason for refusing a value into why (if why is not NULL) and return false, so

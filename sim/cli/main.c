@@ -43,8 +43,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -o, --output DIR      output directory (default out/<scenario name>, -mc or -sweep\n"
-    "                        added for those); it appears whole or not at all, and replaces\n"
-    "                        an older dcsim output there\n"
+    "                        added for those); it appears whole or not at all\n"
+    "      --force           replace an earlier dcsim output at DIR (refused without it)\n"
     "      --seed N          random seed (replaces the scenario's 'seed')\n"
     "      --set PATH=VALUE  override one scenario value, e.g.\n"
     "                        --set power.sources.grid.capacity=800MW\n"
@@ -63,7 +63,8 @@ static const char usage_text[] =
     "sweep writes sweep.csv (one row per point) and meta.csv.\n"
     "plot draws every chart that applies into DIR (and DIR/mc, DIR/sweep) with gnuplot and\n"
     "the scripts in plots/ ($DCSIM_PLOTS to use others); report draws what is missing first.\n"
-    "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage, 130 mc interrupted\n"
+    "Exit codes: 0 success, 1 runtime failure or output not writable, 2 bad input or usage,\n"
+    "130 mc interrupted\n"
     "(Ctrl-C: the completed runs are written, meta.csv says partial).\n";
 
 typedef struct cli_opts {
@@ -73,6 +74,7 @@ typedef struct cli_opts {
     bool has_seed;
     uint64_t seed;
     bool quiet;
+    bool force;
     bool until_stable;
     uint64_t runs;
     unsigned threads;
@@ -152,6 +154,8 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             o->until_stable = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
+        } else if (strcmp(a, "--force") == 0) {
+            o->force = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             return 0;
@@ -184,11 +188,11 @@ static int fail(const dcsim_diag *d)
 typedef dcsim_status (*write_fn)(const void *what, const char *dir, const char *cmd,
                                  dcsim_diag *d);
 
-static dcsim_status write_out(const char *out, int argc, char **argv, write_fn write,
-                              const void *what, dcsim_diag *d)
+static dcsim_status write_out(const char *out, bool force, int argc, char **argv,
+                              write_fn write, const void *what, dcsim_diag *d)
 {
     dcsim_outdir od = {0};
-    dcsim_status st = dcsim_outdir_begin(&od, out, d);
+    dcsim_status st = dcsim_outdir_begin(&od, out, force, d);
     if (st)
         return st;
     char cmd[8192];
@@ -255,7 +259,7 @@ static int cmd_run(int argc, char **argv, const cli_opts *o)
     else
         default_output(sc, out, sizeof out);
     if (!st)
-        st = write_out(out, argc, argv, write_run, w, &d);
+        st = write_out(out, o->force, argc, argv, write_run, w, &d);
     if (!st && !o->quiet) {
         printf("dcsim %s: %s, seed %llu, %llu events\n", DCSIM_VERSION, sc->name,
                (unsigned long long)sc->seed, (unsigned long long)dcsim_world_events_handled(w));
@@ -301,7 +305,7 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
     else
         snprintf(out, sizeof out, "out/%s-mc", sc->name);
     if (!st)
-        st = write_out(out, argc, argv, write_mc, mc, &d);
+        st = write_out(out, o->force, argc, argv, write_mc, mc, &d);
     bool partial = !st && dcsim_mc_partial(mc);
     if (!st && !o->quiet) {
         printf("dcsim %s: %s, seed %llu, %llu runs%s\n", DCSIM_VERSION, sc->name,
@@ -352,7 +356,7 @@ static int cmd_sweep(int argc, char **argv, const cli_opts *o)
         snprintf(out, sizeof out, "out/%.*s-sweep", dot ? (int)(dot - b) : (int)strlen(b), b);
     }
     if (!st)
-        st = write_out(out, argc, argv, write_sweep, sw, &d);
+        st = write_out(out, o->force, argc, argv, write_sweep, sw, &d);
     if (!st && !o->quiet) {
         printf("dcsim %s: %zu points x %llu runs\n", DCSIM_VERSION, dcsim_sweep_points(sw),
                (unsigned long long)o->runs);

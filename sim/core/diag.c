@@ -66,6 +66,7 @@ int dcsim_status_exit_code(dcsim_status st)
         return 2;
     case DCSIM_ENOMEM:
     case DCSIM_ERUNTIME:
+    case DCSIM_EWRITE:
     default:
         return 1;
     }

@@ -43,7 +43,7 @@ dcsim_csvw *dcsim_csvw_open(const char *path, dcsim_diag *d)
     memcpy(w->path, path, len + 1);
     w->f = fopen(path, "we");          /* e: O_CLOEXEC, so children never inherit it */
     if (!w->f) {
-        dcsim_diag_set(d, DCSIM_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
+        dcsim_diag_set(d, DCSIM_EWRITE, path, 0, 0, "cannot create: %s", strerror(errno));
         free(w);
         return NULL;
     }
@@ -58,7 +58,7 @@ dcsim_csvw *dcsim_csvw_open_in(const char *dir, const char *name, dcsim_diag *d)
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof path) {
-        dcsim_diag_set(d, DCSIM_EIO, dir, 0, 0, "output path too long");
+        dcsim_diag_set(d, DCSIM_EWRITE, dir, 0, 0, "output path too long");
         return NULL;
     }
     return dcsim_csvw_open(path, d);
@@ -196,7 +196,7 @@ dcsim_status dcsim_csvw_close(dcsim_csvw *w, dcsim_diag *d)
         wfail(w, errno);
     dcsim_status st = DCSIM_OK;
     if (w->err)
-        st = dcsim_diag_set(d, DCSIM_EIO, w->path, 0, 0, "cannot write: %s", strerror(w->err));
+        st = dcsim_diag_set(d, DCSIM_EWRITE, w->path, 0, 0, "cannot write: %s", strerror(w->err));
     free(w);
     return st;
 }

@@ -270,7 +270,7 @@ dcsim_status dcsim_plot_chart(const char *dir, const char *script, const dcsim_p
         st = dcsim_diag_set(d, DCSIM_ERUNTIME, gp, 0, 0,
                             "gnuplot wrote no PNG and SVG (expected %s and %s)", png, svg);
     if (st == DCSIM_OK && (rename(png, fin_png) != 0 || rename(svg, fin_svg) != 0))
-        st = dcsim_diag_set(d, DCSIM_EIO, fin_png, 0, 0, "cannot move the chart into place: %s",
+        st = dcsim_diag_set(d, DCSIM_EWRITE, fin_png, 0, 0, "cannot move the chart into place: %s",
                             strerror(errno));
     remove_quiet(png);
     remove_quiet(svg);

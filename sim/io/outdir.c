@@ -5,6 +5,7 @@
 #include "dcsim/outdir.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 
 static dcsim_status fail(dcsim_diag *d, const char *path, const char *what, int e)
 {
-    return dcsim_diag_set(d, DCSIM_EIO, path, 0, 0, "%s: %s", what, strerror(e));
+    return dcsim_diag_set(d, DCSIM_EWRITE, path, 0, 0, "%s: %s", what, strerror(e));
 }
 
 /* buf (PATH_MAX bytes) = a followed by b. Returns 0, or -1 if that does not fit. */
@@ -60,7 +61,7 @@ static dcsim_status make_parents(const char *path, dcsim_diag *d)
             if (e != EEXIST)
                 return fail(d, buf, "cannot create directory", e);
             if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))
-                return dcsim_diag_set(d, DCSIM_EIO, buf, 0, 0,
+                return dcsim_diag_set(d, DCSIM_EWRITE, buf, 0, 0,
                                       "exists and is not a directory, so the output directory "
                                       "%s cannot be made below it", path);
         }
@@ -69,8 +70,8 @@ static dcsim_status make_parents(const char *path, dcsim_diag *d)
     return DCSIM_OK;
 }
 
-/* 1 if the directory at path is empty or holds a dcsim output, 0 if it holds something else,
- * -1 with errno set if it cannot be read. */
+/* 1 if the directory at path is empty, 2 if it holds a dcsim output, 0 if it holds something
+ * else, -1 with errno set if it cannot be read. */
 static int replaceable(const char *path)
 {
     DIR *dir = opendir(path);
@@ -88,13 +89,13 @@ static int replaceable(const char *path)
     int marked = fstatat(dirfd(dir), MARKER, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
                  S_ISREG(sb.st_mode);
     closedir(dir);
-    return empty || marked;
+    return empty ? 1 : marked ? 2 : 0;
 }
 
-/* What the user asked for must be a place we may fill: absent, an empty directory, or an
- * older dcsim output. Checked at begin, and again at commit since a long run gives the user
- * time to put something there. */
-static dcsim_status check_final(const char *path, int *exists, dcsim_diag *d)
+/* What the user asked for must be a place we may fill: absent, an empty directory, or (with
+ * --force) an older dcsim output. Checked at begin, and again at commit since a long run gives
+ * the user time to put something there. */
+static dcsim_status check_final(const char *path, bool force, int *exists, dcsim_diag *d)
 {
     struct stat sb;
     *exists = 0;
@@ -106,15 +107,19 @@ static dcsim_status check_final(const char *path, int *exists, dcsim_diag *d)
     *exists = 1;
     /* A symlink is refused rather than followed: the exchange would swap the link itself. */
     if (!S_ISDIR(sb.st_mode))
-        return dcsim_diag_set(d, DCSIM_EIO, path, 0, 0,
+        return dcsim_diag_set(d, DCSIM_EWRITE, path, 0, 0,
                               "exists and is not a directory; pick another -o");
     int r = replaceable(path);
     if (r < 0)
         return fail(d, path, "cannot read the output directory", errno);
     if (r == 0)
-        return dcsim_diag_set(d, DCSIM_EIO, path, 0, 0,
+        return dcsim_diag_set(d, DCSIM_EWRITE, path, 0, 0,
                               "is a non-empty directory that is not a dcsim output (no "
                               MARKER "); pick another -o or remove it");
+    if (r == 2 && !force)
+        return dcsim_diag_set(d, DCSIM_EWRITE, path, 0, 0,
+                              "holds an earlier dcsim output; add --force to replace it, or "
+                              "pick another -o");
     return DCSIM_OK;
 }
 
@@ -134,9 +139,10 @@ static void widen_mode(const char *dir)
     rmdir(probe);
 }
 
-dcsim_status dcsim_outdir_begin(dcsim_outdir *o, const char *path, dcsim_diag *d)
+dcsim_status dcsim_outdir_begin(dcsim_outdir *o, const char *path, bool force, dcsim_diag *d)
 {
     o->open = 0;
+    o->force = force;
     o->final_path[0] = '\0';
     o->tmp_path[0] = '\0';
 
@@ -145,23 +151,23 @@ dcsim_status dcsim_outdir_begin(dcsim_outdir *o, const char *path, dcsim_diag *d
     while (len > 1 && path[len - 1] == '/')
         len--;
     if (len == 0)
-        return dcsim_diag_set(d, DCSIM_EIO, NULL, 0, 0, "the output directory name is empty");
+        return dcsim_diag_set(d, DCSIM_EWRITE, NULL, 0, 0, "the output directory name is empty");
     if (len + sizeof TMP_SUFFIX > sizeof o->final_path)
-        return dcsim_diag_set(d, DCSIM_EIO, path, 0, 0, "output path is too long");
+        return dcsim_diag_set(d, DCSIM_EWRITE, path, 0, 0, "output path is too long");
     memcpy(o->final_path, path, len);
     o->final_path[len] = '\0';
 
     const char *base = strrchr(o->final_path, '/');
     base = base ? base + 1 : o->final_path;
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || base[0] == '\0')
-        return dcsim_diag_set(d, DCSIM_EIO, o->final_path, 0, 0,
+        return dcsim_diag_set(d, DCSIM_EWRITE, o->final_path, 0, 0,
                               "cannot be replaced as a whole; name a new directory with -o");
 
     dcsim_status st = make_parents(o->final_path, d);
     if (st != DCSIM_OK)
         return st;
     int exists;
-    st = check_final(o->final_path, &exists, d);
+    st = check_final(o->final_path, force, &exists, d);
     if (st != DCSIM_OK)
         return st;
 
@@ -329,7 +335,7 @@ dcsim_status dcsim_outdir_commit(dcsim_outdir *o, dcsim_diag *d)
         return fail(d, o->tmp_path, "cannot flush the output to disk", err);
 
     int exists;
-    dcsim_status st = check_final(o->final_path, &exists, d);
+    dcsim_status st = check_final(o->final_path, o->force, &exists, d);
     if (st != DCSIM_OK)
         return st;
 
@@ -353,7 +359,7 @@ dcsim_status dcsim_outdir_commit(dcsim_outdir *o, dcsim_diag *d)
     if (sync_err)
         return fail(d, parent, "cannot flush the directory to disk", sync_err);
     if (rm_err)
-        return dcsim_diag_set(d, DCSIM_EIO, o->final_path, 0, 0,
+        return dcsim_diag_set(d, DCSIM_EWRITE, o->final_path, 0, 0,
                               "the new output is in place, but the previous one could not be "
                               "removed from %s: %s", old_path, strerror(rm_err));
     return DCSIM_OK;

@@ -533,7 +533,7 @@ dcsim_status dcsim_report_write(const char *dir, const dcsim_plot_opts *po, dcsi
         return dcsim_diag_set(d, DCSIM_EIO, dir, 0, 0, "path too long");
     page p = {.f = fopen(tmp, "w")};
     if (!p.f)
-        return dcsim_diag_set(d, DCSIM_EIO, tmp, 0, 0, "cannot write the report: %s",
+        return dcsim_diag_set(d, DCSIM_EWRITE, tmp, 0, 0, "cannot write the report: %s",
                               strerror(errno));
     st = write_page(&p, dir, kind, mc_dir, sweep_dir, d);
     if (fflush(p.f) != 0 || ferror(p.f))
@@ -541,9 +541,9 @@ dcsim_status dcsim_report_write(const char *dir, const dcsim_plot_opts *po, dcsi
     if (fclose(p.f) != 0)
         p.failed = true;
     if (!st && p.failed)
-        st = dcsim_diag_set(d, DCSIM_EIO, tmp, 0, 0, "cannot write the report (disk full?)");
+        st = dcsim_diag_set(d, DCSIM_EWRITE, tmp, 0, 0, "cannot write the report (disk full?)");
     if (!st && rename(tmp, fin) != 0)
-        st = dcsim_diag_set(d, DCSIM_EIO, fin, 0, 0, "cannot move the report into place: %s",
+        st = dcsim_diag_set(d, DCSIM_EWRITE, fin, 0, 0, "cannot move the report into place: %s",
                             strerror(errno));
     if (st)
         (void)unlink(tmp);

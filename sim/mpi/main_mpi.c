@@ -49,6 +49,7 @@ static const char usage_text[] =
     "  -n, --runs N          replications\n"
     "  -j, --threads N       threads per rank (default: the CPUs of its machine shared among\n"
     "                        the ranks on it); results do not depend on it\n"
+    "      --force           replace an earlier dcsim output at DIR\n"
     "  -q, --quiet           print nothing but errors\n"
     "  -h, --help            this text\n"
     "      --version         print the version\n"
@@ -60,6 +61,7 @@ typedef struct mpi_opts {
     bool has_seed;
     uint64_t seed;
     bool quiet;
+    bool force;
     uint64_t runs;
     unsigned threads;
     const char **sets;
@@ -154,6 +156,8 @@ static int parse_args(int argc, char **argv, mpi_opts *o, bool speak)
                                       "'dcsim mc --until-stable'");
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
+        } else if (strcmp(a, "--force") == 0) {
+            o->force = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             if (speak)
                 fputs(usage_text, stdout);
@@ -313,7 +317,7 @@ static int finish_and_write(const job *jb, const mpi_opts *o, const dcsim_scenar
         snprintf(out, sizeof out, "out/%s-mc", sc->name);
     dcsim_outdir od = {0};
     if (!st)
-        st = dcsim_outdir_begin(&od, out, &d);
+        st = dcsim_outdir_begin(&od, out, o->force, &d);
     if (!st) {
         st = dcsim_mc_write(mc, od.tmp_path, cmd, &d);
         if (!st)

@@ -1,0 +1,217 @@
+/* Output safety from the command line: an earlier output is never replaced without --force;
+ * a write that fails (the disk full, permission denied, the output path a file) is a clear
+ * error with exit 1, and leaves neither the output directory nor its temporary sibling. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "support/testutil.h"
+
+typedef struct child_limits {
+    long fsize;         /* RLIMIT_FSIZE in bytes, or -1 */
+    bool as_nobody;     /* drop to uid/gid 65534 (only when root) */
+} child_limits;
+
+/* dcsim ARGS... (NULL-terminated) under the limits; stderr into err. Returns the exit code. */
+static int dcsim(const child_limits *lim, char *err, size_t err_len, ...)
+{
+    const char *bin = getenv("DCSIM_BIN");
+    if (!bin || !*bin)
+        bin = "build/dcsim";
+    char *argv[32] = {(char *)bin};
+    size_t n = 1;
+    va_list ap;
+    va_start(ap, err_len);
+    for (const char *a; (a = va_arg(ap, const char *)) != NULL && n < 31;)
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n] = NULL;
+    char errfile[] = "/tmp/dcsim-test-out-XXXXXX";
+    int fd = mkstemp(errfile);
+    assert_true(fd >= 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (lim && lim->fsize >= 0) {
+            /* A size-limited file stands for a full disk: writes past the limit fail with
+             * EFBIG once SIGXFSZ no longer kills the writer. */
+            signal(SIGXFSZ, SIG_IGN);
+            struct rlimit rl = {(rlim_t)lim->fsize, (rlim_t)lim->fsize};
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+                _exit(126);
+        }
+        if (lim && lim->as_nobody && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(125);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(fd);
+    size_t len;
+    char *text = tu_slurp(errfile, &len);
+    snprintf(err, err_len, "%s", text ? text : "");
+    free(text);
+    unlink(errfile);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Entries of dir whose names start with prefix (the output and any sibling it left). */
+static int entries(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static char scenario[PATH_MAX];
+
+static int setup(void **state)
+{
+    tu_src_path("scenarios/stargate-abilene.yaml", scenario, sizeof scenario);
+    *state = tu_mkdtemp();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    tu_rm_tree(*state);
+    free(*state);
+    return 0;
+}
+
+static void no_overwrite_without_force(void **state)
+{
+    const char *tmp = *state;
+    char out[PATH_MAX + 16], err[4096], meta[PATH_MAX + 32];
+    assert_true(snprintf(out, sizeof out, "%s/run", tmp) < (int)sizeof out);
+    assert_true(snprintf(meta, sizeof meta, "%s/meta.csv", out) < (int)sizeof meta);
+    assert_int_equal(dcsim(NULL, err, sizeof err, "run", scenario, "-o", out, "-q", "--seed",
+                           "1", NULL),
+                     0);
+    size_t n1, n2;
+    char *first = tu_slurp(meta, &n1);
+    assert_non_null(first);
+    /* A second run there: refused, exit 1, the first output untouched. */
+    assert_int_equal(dcsim(NULL, err, sizeof err, "run", scenario, "-o", out, "-q", "--seed",
+                           "2", NULL),
+                     1);
+    if (!strstr(err, "holds an earlier dcsim output; add --force"))
+        fail_msg("unexpected message: %s", err);
+    char *again = tu_slurp(meta, &n2);
+    assert_non_null(again);
+    assert_string_equal(first, again);
+    free(again);
+    assert_int_equal(entries(tmp, "run"), 1);
+    /* With --force it replaces it. */
+    assert_int_equal(dcsim(NULL, err, sizeof err, "run", scenario, "-o", out, "-q", "--seed",
+                           "2", "--force", NULL),
+                     0);
+    again = tu_slurp(meta, &n2);
+    assert_non_null(again);
+    assert_non_null(strstr(again, "seed,2"));
+    free(again);
+    free(first);
+    assert_int_equal(entries(tmp, "run"), 1);
+}
+
+/* The disk fills up while the run writes its CSVs: exit 1, the file and the reason named,
+ * nothing left behind. The same for the Monte Carlo's outputs. */
+static void disk_full(void **state)
+{
+    const char *tmp = *state;
+    char out[PATH_MAX + 16], err[4096];
+    child_limits full = {.fsize = 64 * 1024};
+    assert_true(snprintf(out, sizeof out, "%s/full", tmp) < (int)sizeof out);
+    assert_int_equal(dcsim(&full, err, sizeof err, "run", scenario, "-o", out, "-q", NULL), 1);
+    if (!strstr(err, "cannot write") || !strstr(err, strerror(EFBIG)))
+        fail_msg("unexpected message: %s", err);
+    assert_int_equal(entries(tmp, "full"), 0);
+
+    char scen[PATH_MAX];
+    tu_src_path("tests/scenarios/mc-uniform.yaml", scen, sizeof scen);
+    full.fsize = 4 * 1024;
+    assert_int_equal(dcsim(&full, err, sizeof err, "mc", scen, "-n", "50", "-o", out, "-q",
+                           NULL),
+                     1);
+    if (!strstr(err, "cannot write"))
+        fail_msg("unexpected message: %s", err);
+    assert_int_equal(entries(tmp, "full"), 0);
+}
+
+static void output_path_is_a_file(void **state)
+{
+    const char *tmp = *state;
+    char out[PATH_MAX + 16], err[4096];
+    assert_true(snprintf(out, sizeof out, "%s/afile", tmp) < (int)sizeof out);
+    FILE *f = fopen(out, "w");
+    assert_non_null(f);
+    fputs("mine\n", f);
+    fclose(f);
+    assert_int_equal(dcsim(NULL, err, sizeof err, "run", scenario, "-o", out, "-q", NULL), 1);
+    if (!strstr(err, "exists and is not a directory"))
+        fail_msg("unexpected message: %s", err);
+    size_t n;
+    char *text = tu_slurp(out, &n);
+    assert_string_equal(text, "mine\n");
+    free(text);
+    assert_int_equal(entries(tmp, "afile"), 1);
+}
+
+/* A directory the user may not write into. Root may write anywhere, so as root the child
+ * drops to nobody first. */
+static void permission_denied(void **state)
+{
+    const char *tmp = *state;
+    char ro[PATH_MAX + 16], out[PATH_MAX + 32], err[4096];
+    assert_true(snprintf(ro, sizeof ro, "%s/locked", tmp) < (int)sizeof ro);
+    assert_true(snprintf(out, sizeof out, "%s/run", ro) < (int)sizeof out);
+    assert_int_equal(mkdir(ro, 0555), 0);
+    assert_int_equal(chmod(ro, 0555), 0);
+    child_limits who = {.fsize = -1, .as_nobody = geteuid() == 0};
+    if (who.as_nobody) {
+        /* nobody must reach the binary, the scenario and the scratch folder. */
+        if (chmod(tmp, 0755) != 0)
+            skip();
+    }
+    int rc = dcsim(&who, err, sizeof err, "run", scenario, "-o", out, "-q", NULL);
+    if (rc == 125 || (rc == 2 && strstr(err, "cannot open")))
+        skip();     /* nobody cannot read the tree (a private checkout): nothing to learn */
+    assert_int_equal(rc, 1);
+    if (!strstr(err, strerror(EACCES)))
+        fail_msg("unexpected message: %s", err);
+    assert_int_equal(entries(ro, ""), 2);       /* . and .. only */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(no_overwrite_without_force, setup, teardown),
+        cmocka_unit_test_setup_teardown(disk_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(output_path_is_a_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(permission_denied, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

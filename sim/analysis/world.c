@@ -20,7 +20,21 @@ struct dcsim_world {
     dcsim_eventlog log;
     dcsim_recorder rec;
     bool milestones_only;       /* stop once every milestone is reached */
+    bool check_steps;           /* model_check after every sample step, not just at the end */
 };
+
+/* Conservation is checked at the end of every run; after every sample step too in debug
+ * builds (-DDCSIM_DEBUG: make asan, make ubsan) and when DCSIM_INVARIANTS is set to
+ * anything but 0 (make test sets it). */
+static bool check_every_step(void)
+{
+#ifdef DCSIM_DEBUG
+    return true;
+#else
+    const char *e = getenv("DCSIM_INVARIANTS");
+    return e && *e && strcmp(e, "0") != 0;
+#endif
+}
 
 /* Every event goes to the model; milestones are checked right after, so their dates are
  * exact to the second rather than rounded to a sample step. */
@@ -40,6 +54,7 @@ dcsim_status dcsim_world_create(const dcsim_scenario *sc, uint64_t replication,
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     w->sc = sc;
     w->replication = replication;
+    w->check_steps = check_every_step();
     dcsim_eventlog_init(&w->log);
     /* Pending events: at most one arrival per delivery, one install per building, one
      * commissioning per rack, plus activities and tranches. */
@@ -88,8 +103,12 @@ dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
         int64_t t = (int64_t)k * sc->sample_s;
         dcsim_engine_run_until(w->eng, t);
         dcsim_recorder_sample(&w->rec, w->model, t);
-        if (w->milestones_only && all_reached(w))
+        if (w->check_steps)
+            model_check(w->model);
+        if (w->milestones_only && all_reached(w)) {
+            model_check(w->model);
             return DCSIM_OK;    /* nothing left that the caller asked for */
+        }
     }
     if (w->model->out_of_memory || w->log.out_of_memory)
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory during the run");
@@ -97,6 +116,7 @@ dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
     dcsim_engine_run_until(w->eng, sc->horizon_s);
     storage_settle(w->model);
     model_touch(w->model);
+    model_check(w->model);
     return DCSIM_OK;
 }
 

@@ -111,11 +111,22 @@ void model_touch(dcsim_model *m)
         double up = (double)st->gpus_lit - (double)st->gpus_down;
         m->gpu_lit_s += (double)st->gpus_lit * dt;
         m->facility_j += st->facility_w * dt;
+        m->supplied_j += (st->facility_w - st->battery_w) * dt;
         m->gpu_down_s += (double)st->gpus_down * dt;
         m->gpu_busy_s += (double)st->gpus_busy * dt;
         m->gpu_stuck_s += (double)st->gpus_stuck * dt;
         double idle = up - (double)st->gpus_busy - (double)st->gpus_held;
         m->gpu_idle_s += (idle > 0 ? idle : 0) * dt;
+    }
+    for (uint32_t s = 0; s < m->sc->n_sources; s++) {
+        const dcsim_source *src = &m->sc->sources[s];
+        if (src->type != DCSIM_SOURCE_STORAGE || m->batt_w[s] == 0)
+            continue;
+        double flow = m->batt_w[s] * dt;     /* + delivered to the load, - drawn to charge */
+        if (flow < 0)
+            m->battery_in_j -= flow;
+        m->battery_loss_j += flow < 0 ? -flow * (1 - src->charge_eff)
+                                      : flow * (1 / src->discharge_eff - 1);
     }
     m->inference_served_s += m->inference_busy * dt;
     m->inference_unserved_s += fmax(0, m->inference_want - m->inference_busy) * dt;

@@ -218,6 +218,9 @@ typedef struct dcsim_model {
     /* integrals up to last_change */
     int64_t last_change;
     double stranded_rack_s, shed_rack_s, shed_it_j, throttle_it_j, battery_out_j;
+    /* energy balance (model_check): drawn from the sources, into the batteries, lost in
+     * them, and charge the batteries arrived with */
+    double supplied_j, battery_in_j, battery_loss_j, battery_installed_j;
     double gpu_down_s, gpu_lit_s, gpu_busy_s, gpu_stuck_s, gpu_idle_s, facility_j;
     double inference_served_s, inference_unserved_s;
     uint32_t peak_stranded;
@@ -347,6 +350,8 @@ double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, doubl
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
 /* Account time-weighted integrals up to now; call before changing a counted state. */
 void model_touch(dcsim_model *m);
+/* invariants.c: recount racks, GPUs and energy and abort on any difference (a bug). */
+void model_check(dcsim_model *m);
 int64_t model_draw_s(const dcsim_dist *d, gsl_rng *r);
 /* A draw of element (kind, index), or its mean when that element is the fixed driver. */
 int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsim_dist *d,

@@ -99,8 +99,13 @@ void power_tranche_online(dcsim_model *m, uint32_t tranche)
     int64_t now = dcsim_engine_now(m->eng);
     model_touch(m);
     m->src_online_w[s] += t->capacity_w;
-    if (src->type == DCSIM_SOURCE_STORAGE)
+    if (src->type == DCSIM_SOURCE_STORAGE) {
+        /* The battery arrives charged: energy the balance counts as installed, not supplied
+         * (model_check). Flows so far are settled first, so none is lost. */
+        storage_settle(m);
+        m->battery_installed_j += src->energy_j * src->initial_soc - m->soc_j[s];
         m->soc_j[s] = src->energy_j * src->initial_soc;
+    }
     if (src->type == DCSIM_SOURCE_PPA)
         m->src_cf[s] = ppa_factor(src, m->sc->start_unix + now);
     if (src->units) {

@@ -1,6 +1,7 @@
-/* Bad input, end to end: every malformed scenario listed in tests/bad/MANIFEST goes through
- * the dcsim binary (run and validate), which must exit 2 with "file:line:column: error: ..."
- * pointing at the node that is wrong, and must leave nothing behind. Then the command line's
+/* Bad input, end to end: every malformed scenario listed in tests/bad/MANIFEST, and a few too
+ * big to keep in the tree (written at startup into a scratch directory), goes through the
+ * dcsim binary (run, validate and mc), which must exit 2 with "file:line:column: error: ..."
+ * pointing at what is wrong, quickly, and must leave nothing behind. Then the command line's
  * own refusals. The binary and the tree come from DCSIM_BIN and DCSIM_ROOT (see make test);
  * each run happens in a fresh directory under $TMPDIR so that any stray output shows. */
 #include <stdarg.h>
@@ -27,16 +28,20 @@
 #include "support/testutil.h"
 
 enum {
-    MIN_CASES = 25,         /* the brief for this suite: at least this many bad files */
+    MIN_CASES = 150,        /* the brief for this suite: at least this many bad files */
     RUN_TIMEOUT_S = 60,     /* a hang is a failure too; ASan builds are slow, so be generous */
+    QUICK_S = 10,           /* bad input is refused at load: even a 100 MB file, even ASan */
     MAX_ARGS = 16,
 };
 
 typedef struct bad_case {
-    char *file;             /* name inside tests/bad/ */
-    int line, col;
+    char *file;             /* name inside dir */
+    char *pos_file;         /* the file the position is in, inside dir; NULL: file itself */
+    int line, col;          /* col 0: a fault of a whole line ("FILE:LINE: error: ..."); line 0
+                             * too: of the whole file ("FILE: error: ...") */
     char *frag;
-    int manifest_line;
+    int manifest_line;      /* 0 for the generated cases */
+    const char *dir;        /* tests/bad, or the scratch directory of generated cases */
 } bad_case;
 
 typedef struct suite {
@@ -44,8 +49,9 @@ typedef struct suite {
     char bin[PATH_MAX];
     char bad_dir[PATH_MAX];
     char valid[PATH_MAX];   /* a scenario that loads and runs */
+    char *gen_dir;          /* generated cases, removed at teardown */
     bad_case *cases;
-    size_t n_cases;
+    size_t n_cases, cap_cases;
 } suite;
 
 typedef struct proc_result {
@@ -227,15 +233,35 @@ static void free_cases(suite *s)
 {
     for (size_t i = 0; i < s->n_cases; i++) {
         free(s->cases[i].file);
+        free(s->cases[i].pos_file);
         free(s->cases[i].frag);
     }
     free(s->cases);
     s->cases = NULL;
-    s->n_cases = 0;
+    s->n_cases = s->cap_cases = 0;
 }
 
-/* "LINE:COL" with both at least 1. */
-static bool parse_pos(const char *t, int *line, int *col)
+/* Append c (taking its strings); false when out of memory. */
+static bool push_case(suite *s, bad_case c)
+{
+    if (s->n_cases == s->cap_cases) {
+        size_t cap = s->cap_cases ? 2 * s->cap_cases : 64;
+        bad_case *grown = realloc(s->cases, cap * sizeof *grown);
+        if (!grown) {
+            free(c.file);
+            free(c.pos_file);
+            free(c.frag);
+            return false;
+        }
+        s->cases = grown;
+        s->cap_cases = cap;
+    }
+    s->cases[s->n_cases++] = c;
+    return c.file && c.frag;
+}
+
+/* "LINE:COL", LINE at least 1; COL 0 for a fault of the whole line (a CSV row too many). */
+static bool parse_line_col(const char *t, int *line, int *col)
 {
     char *end;
     errno = 0;
@@ -244,11 +270,26 @@ static bool parse_pos(const char *t, int *line, int *col)
         return false;
     const char *c0 = end + 1;
     long c = strtol(c0, &end, 10);
-    if (end == c0 || *end != '\0' || errno || c < 1 || c > INT_MAX)
+    if (end == c0 || *end != '\0' || errno || c < 0 || c > INT_MAX)
         return false;
     *line = (int)l;
     *col = (int)c;
     return true;
+}
+
+/* "LINE:COL", or "FILE:LINE:COL" when the position is in another file (a trace the scenario
+ * reads): *file gets a copy of FILE, else NULL. */
+static bool parse_pos(const char *t, char **file, int *line, int *col)
+{
+    *file = NULL;
+    const char *last = strrchr(t, ':');
+    const char *first = last ? memrchr(t, ':', (size_t)(last - t)) : NULL;
+    if (!first)
+        return parse_line_col(t, line, col);
+    if (first == t || !parse_line_col(first + 1, line, col))
+        return false;
+    *file = strndup(t, (size_t)(first - t));
+    return *file != NULL;
 }
 
 /* Reads FILE<TAB>LINE:COL<TAB>FRAGMENT lines; prints the manifest line of any malformed one. */
@@ -262,7 +303,7 @@ static int load_manifest(suite *s)
         return -1;
     }
     char *text = NULL;
-    size_t text_cap = 0, cap = 0;
+    size_t text_cap = 0;
     ssize_t got;
     int lineno = 0, bad = 0;
     while ((got = getline(&text, &text_cap, f)) >= 0) {
@@ -273,7 +314,7 @@ static int load_manifest(suite *s)
         if (len == 0 || text[0] == '#')
             continue;
         char *tab1 = strchr(text, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-        bad_case c = {.manifest_line = lineno};
+        bad_case c = {.manifest_line = lineno, .dir = s->bad_dir};
         if (!tab2 || strchr(tab2 + 1, '\t') || tab1 == text || !tab2[1]) {
             print_error("%s:%d: expected FILE<TAB>LINE:COL<TAB>FRAGMENT\n", path, lineno);
             bad++;
@@ -281,24 +322,15 @@ static int load_manifest(suite *s)
         }
         *tab1 = '\0';
         *tab2 = '\0';
-        if (!parse_pos(tab1 + 1, &c.line, &c.col)) {
-            print_error("%s:%d: '%s' is not LINE:COL\n", path, lineno, tab1 + 1);
+        if (!parse_pos(tab1 + 1, &c.pos_file, &c.line, &c.col)) {
+            print_error("%s:%d: '%s' is not LINE:COL or FILE:LINE:COL\n", path, lineno,
+                        tab1 + 1);
             bad++;
             continue;
         }
-        if (s->n_cases == cap) {
-            cap = cap ? 2 * cap : 64;
-            bad_case *grown = realloc(s->cases, cap * sizeof *grown);
-            if (!grown) {
-                bad++;
-                break;
-            }
-            s->cases = grown;
-        }
         c.file = strdup(text);
         c.frag = strdup(tab2 + 1);
-        s->cases[s->n_cases++] = c;
-        if (!c.file || !c.frag) {
+        if (!push_case(s, c)) {
             bad++;
             break;
         }
@@ -308,33 +340,150 @@ static int load_manifest(suite *s)
     return bad ? -1 : 0;
 }
 
+/* ---- generated cases: too big, or too strange, to keep in the tree ---- */
+
+/* Write head, then fill over and over until the file holds at least size bytes. */
+static bool write_file(const char *path, const char *head, const char *fill, size_t size)
+{
+    char block[64 * 1024];
+    size_t k = strlen(fill), used = 0;
+    while (k > 0 && used + k <= sizeof block) {
+        memcpy(block + used, fill, k);
+        used += k;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    size_t n = strlen(head);
+    bool ok = fwrite(head, 1, n, f) == n;
+    while (ok && used > 0 && n < size) {
+        ok = fwrite(block, 1, used, f) == used;
+        n += used;
+    }
+    return fclose(f) == 0 && ok;
+}
+
+enum { MIB = 1024 * 1024 };
+
+/* A scenario and a trace of 100 MB each, refused by their size before a byte is parsed; a
+ * scenario without end (/dev/zero), refused by the bytes read; nesting a million deep; a
+ * PUE table of 10,001 points; a trace of more fields than the table may hold. */
+static bool make_generated(suite *s)
+{
+    const char *g = s->gen_dir;
+    char p[PATH_MAX], q[PATH_MAX];
+    static const char head[] = "dcsim: 1\nstart: 2025-01-01\nhorizon: 30d\n";
+    bool ok = true;
+
+    path_join(p, g, "huge.yaml");
+    ok = ok && write_file(p, "# generated by test_bad: 100 MB, above the limit of 16 MiB\n",
+                          "# padding to make the scenario big; the loader must not read it\n",
+                          100 * (size_t)MIB);
+    path_join(p, g, "huge-trace.yaml");
+    ok = ok && write_file(p, "dcsim: 1\nstart: 2025-01-01\nhorizon: 30d\n"
+                             "weather: {model: trace, trace: huge-trace.csv}\n", "", 0);
+    path_join(p, g, "huge-trace.csv");
+    ok = ok && write_file(p, "ambient_c\n", "20\n", 100 * (size_t)MIB);
+    path_join(p, g, "endless.yaml");
+    ok = ok && symlink("/dev/zero", p) == 0;
+    path_join(p, g, "very-deep.yaml");
+    ok = ok && write_file(p, "description: ", "[", MIB);
+    /* 10,001 points [[0, 1.1], [1, 1.1], ...]: one more than a table may hold. */
+    path_join(p, g, "table-over-limit.yaml");
+    FILE *f = ok ? fopen(p, "w") : NULL;
+    ok = f != NULL;
+    if (f) {
+        fprintf(f, "%sbuildings:\n  hall:\n    start: 0d\n    duration: 0d\n"
+                   "    it_capacity: 1MW\n    rack_positions: 1\n    pue: [", head);
+        for (int i = 0; i <= 10000; i++)
+            fprintf(f, "%s[%d, 1.1]", i ? ", " : "", i);
+        fputs("]\n", f);
+        ok = fclose(f) == 0;
+    }
+    /* 30,001 columns a row: row 67 takes the fields past two million. */
+    path_join(p, g, "wide-trace.yaml");
+    ok = ok && write_file(p, "dcsim: 1\nstart: 2025-01-01\nhorizon: 30d\n"
+                             "weather: {model: trace, trace: wide-trace.csv}\n", "", 0);
+    path_join(q, g, "wide-trace.csv");
+    f = ok ? fopen(q, "w") : NULL;
+    ok = f != NULL;
+    if (f) {
+        for (int row = 0; row < 100; row++) {
+            fputs(row ? "20" : "ambient_c", f);
+            for (int c = 0; c < 30000; c++)
+                fputs(row ? ",0" : ",x", f);
+            fputc('\n', f);
+        }
+        ok = fclose(f) == 0;
+    }
+
+    static const struct {
+        const char *file, *pos_file;
+        int line, col;
+        const char *frag;
+    } gen[] = {
+        {"huge.yaml", NULL, 0, 0, "bytes, above the limit of 16777216"},
+        {"huge-trace.yaml", NULL, 4, 32, "bytes, above the limit of 67108864"},
+        {"endless.yaml", NULL, 0, 0, "more than 16777216 bytes, the limit"},
+        {"very-deep.yaml", NULL, 1, 77, "nesting deeper than 64 levels"},
+        {"table-over-limit.yaml", NULL, 10, 10, "more than 10000 points"},
+        {"wide-trace.yaml", "wide-trace.csv", 67, 0, "more than 2000000 fields"},
+    };
+    for (size_t i = 0; ok && i < sizeof gen / sizeof *gen; i++) {
+        bad_case c = {.file = strdup(gen[i].file), .line = gen[i].line, .col = gen[i].col,
+                      .frag = strdup(gen[i].frag), .dir = g};
+        if (gen[i].pos_file)
+            ok = (c.pos_file = strdup(gen[i].pos_file)) != NULL;
+        ok = push_case(s, c) && ok;
+    }
+    return ok;
+}
+
 /* ---- one bad file through one command ---- */
 
-/* Runs `dcsim CMD <file> [-o <scratch>/out]` in a fresh scratch directory and checks the
- * answer. Returns true when every check holds; otherwise prints why, naming the file. */
+/* Runs `dcsim CMD <file> [-n 2] [-o <scratch>/out]` in a fresh scratch directory and checks
+ * the answer. Returns true when every check holds; otherwise prints why, naming the file. */
 static bool check_case(const suite *s, const bad_case *c, const char *cmd)
 {
-    char *scratch = tu_mkdtemp(), out[PATH_MAX], scenario[PATH_MAX];
+    char *scratch = tu_mkdtemp(), out[PATH_MAX], scenario[PATH_MAX], at[PATH_MAX];
     path_join(out, scratch, "out");
-    path_join(scenario, s->bad_dir, c->file);
-    bool run = strcmp(cmd, "run") == 0;
+    path_join(scenario, c->dir, c->file);
+    if (c->pos_file && c->pos_file[0] == '/')
+        snprintf(at, sizeof at, "%s", c->pos_file);     /* a device such as /dev/zero */
+    else
+        path_join(at, c->dir, c->pos_file ? c->pos_file : c->file);
     const char *args_run[] = {cmd, scenario, "-o", out, NULL};
+    const char *args_mc[] = {cmd, scenario, "-n", "2", "-o", out, NULL};
     const char *args_validate[] = {cmd, scenario, NULL};
+    const char *const *args = strcmp(cmd, "run") == 0  ? args_run
+                              : strcmp(cmd, "mc") == 0 ? args_mc
+                                                       : args_validate;
 
     proc_result r;
     bool ok = true;
-    if (run_in(s, scratch, run ? args_run : args_validate, &r) != 0) {
+    double t0 = now_s();
+    if (run_in(s, scratch, args, &r) != 0) {
         print_error("%s (%s): could not run %s\n", c->file, cmd, s->bin);
         tu_rm_tree(scratch);
         free(scratch);
         return false;
     }
+    double took = now_s() - t0;
     char want[PATH_MAX + 64], how[128];
-    snprintf(want, sizeof want, "%s:%d:%d: error: ", scenario, c->line, c->col);
+    if (c->line > 0 && c->col > 0)
+        snprintf(want, sizeof want, "%s:%d:%d: error: ", at, c->line, c->col);
+    else if (c->line > 0)
+        snprintf(want, sizeof want, "%s:%d: error: ", at, c->line);
+    else
+        snprintf(want, sizeof want, "%s: error: ", at);
     describe(&r, how, sizeof how);
     const char *crash = crash_sign(r.err);
     if (!r.exited || r.status != 2) {
         print_error("%s (%s): want exit status 2, got %s\n", c->file, cmd, how);
+        ok = false;
+    } else if (took > QUICK_S) {
+        print_error("%s (%s): took %.1f s to refuse, want at most %d\n", c->file, cmd, took,
+                    QUICK_S);
         ok = false;
     }
     if (crash) {
@@ -342,8 +491,13 @@ static bool check_case(const suite *s, const bad_case *c, const char *cmd)
         ok = false;
     }
     if (!strstr(r.err, want)) {
-        print_error("%s (%s): want the error at line %d, column %d (manifest line %d)\n",
-                    c->file, cmd, c->line, c->col, c->manifest_line);
+        if (c->line > 0)
+            print_error("%s (%s): want the error at %s, line %d, column %d (manifest line "
+                        "%d)\n", c->file, cmd, c->pos_file ? c->pos_file : "the scenario",
+                        c->line, c->col, c->manifest_line);
+        else
+            print_error("%s (%s): want the error on the file, without a position\n", c->file,
+                        cmd);
         ok = false;
     }
     if (!strstr(r.err, c->frag)) {
@@ -389,23 +543,83 @@ static void bad_files_validate(void **state)
     every_case(state, "validate");
 }
 
+static void bad_files_mc(void **state)
+{
+    every_case(state, "mc");
+}
+
+/* Every file in tests/bad/traces/ is named by a listed scenario ("traces/NAME"), so that a
+ * trace cannot be left behind when its scenario goes. Returns the number of strays. */
+static int traces_are_used(const suite *s)
+{
+    char dir[PATH_MAX];
+    path_join(dir, s->bad_dir, "traces");
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    char **texts = calloc(s->n_cases + 1, sizeof *texts);
+    assert_non_null(texts);
+    for (size_t i = 0; i < s->n_cases; i++) {
+        char p[PATH_MAX];
+        size_t len;
+        path_join(p, s->bad_dir, s->cases[i].file);
+        texts[i] = s->cases[i].manifest_line > 0 ? tu_slurp(p, &len) : NULL;
+    }
+    int strays = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char name[PATH_MAX];
+        path_join(name, "traces", de->d_name);
+        bool used = false;
+        for (size_t i = 0; i < s->n_cases && !used; i++)
+            used = texts[i] && strstr(texts[i], name);
+        if (!used) {
+            print_error("%s: in tests/bad/traces/ but no listed scenario reads it\n", name);
+            strays++;
+        }
+    }
+    closedir(d);
+    for (size_t i = 0; i < s->n_cases; i++)
+        free(texts[i]);
+    free(texts);
+    return strays;
+}
+
 /* Enough cases, each file present, and every .yaml file in tests/bad/ listed exactly once, so that a
  * new bad file cannot be forgotten. */
 static void manifest_is_complete(void **state)
 {
     const suite *s = *state;
     int failures = 0;
-    if (s->n_cases < MIN_CASES) {
-        print_error("MANIFEST lists %zu cases, want at least %d\n", s->n_cases, MIN_CASES);
+    size_t listed_cases = 0;
+    for (size_t i = 0; i < s->n_cases; i++)
+        listed_cases += s->cases[i].manifest_line > 0;
+    if (listed_cases < MIN_CASES) {
+        print_error("MANIFEST lists %zu cases, want at least %d\n", listed_cases, MIN_CASES);
         failures++;
     }
     for (size_t i = 0; i < s->n_cases; i++) {
+        if (s->cases[i].manifest_line == 0)
+            continue;       /* generated */
         char p[PATH_MAX];
         path_join(p, s->bad_dir, s->cases[i].file);
         if (!exists(p)) {
             print_error("%s: listed in MANIFEST (line %d) but missing\n", s->cases[i].file,
                         s->cases[i].manifest_line);
             failures++;
+        }
+        if (s->cases[i].pos_file) {
+            if (s->cases[i].pos_file[0] == '/')
+                snprintf(p, sizeof p, "%s", s->cases[i].pos_file);
+            else
+                path_join(p, s->bad_dir, s->cases[i].pos_file);
+            if (!exists(p)) {
+                print_error("%s: MANIFEST line %d places the error in %s, which is missing\n",
+                            s->cases[i].file, s->cases[i].manifest_line, s->cases[i].pos_file);
+                failures++;
+            }
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->cases[i].file, s->cases[j].file) == 0) {
@@ -431,6 +645,7 @@ static void manifest_is_complete(void **state)
         }
     }
     closedir(d);
+    failures += traces_are_used(s);
     assert_int_equal(failures, 0);
 }
 
@@ -535,6 +750,43 @@ static void unknown_command(void **state)
     expect_refusal(s, args, frags);
 }
 
+/* Limits the command line sets: runs (-n) and sweep points. */
+static void runs_over_limit(void **state)
+{
+    const suite *s = *state;
+    const char *args[] = {"mc", s->valid, "-n", "100000001", "-o", "out", NULL};
+    const char *frags[] = {"-n needs a number of runs from 1 to 100000000", NULL};
+    expect_refusal(s, args, frags);
+}
+
+/* The Monte Carlo's bands beyond the exact budget: 20 years hourly is 175,321 steps, whose
+ * histograms would take 12 GiB, above DCSIM_MC_MAX_BAND_BYTES. */
+static void mc_bands_over_limit(void **state)
+{
+    const suite *s = *state;
+    const char *args[] = {"mc", s->valid, "-n", "2000", "--set", "horizon=20y", "--set",
+                          "sample=1h", "-o", "out", NULL};
+    const char *frags[] = {"the Monte Carlo's bands would keep", "above the limit of 2 GiB",
+                           NULL};
+    expect_refusal(s, args, frags);
+}
+
+static void sweep_points_over_limit(void **state)
+{
+    const suite *s = *state;
+    /* 101 x 101 = 10,201 points, above 10,000. */
+    char a[1024] = "reserve=", b[1024] = "seed=";
+    for (int i = 0; i <= 100; i++) {
+        size_t la = strlen(a), lb = strlen(b);
+        snprintf(a + la, sizeof a - la, "%s0.%03d", i ? "," : "", i);
+        snprintf(b + lb, sizeof b - lb, "%s%d", i ? "," : "", i + 1);
+    }
+    const char *args[] = {"sweep", s->valid, "--vary", a, "--vary", b, "-n", "1", "-o", "out",
+                          NULL};
+    const char *frags[] = {"more than 10000 points", NULL};
+    expect_refusal(s, args, frags);
+}
+
 /* A misspelt last step adds a key to the tree, which the loader then refuses: the position
  * is the step's column inside the --set argument. */
 static void set_misspelt_key(void **state)
@@ -601,6 +853,20 @@ static void output_dir_not_ours(void **state)
 
 /* ---- setup ---- */
 
+static int suite_teardown(void **state)
+{
+    suite *s = *state;
+    if (s) {
+        free_cases(s);
+        if (s->gen_dir)
+            tu_rm_tree(s->gen_dir);
+        free(s->gen_dir);
+        free(s);
+        *state = NULL;
+    }
+    return 0;
+}
+
 static int suite_setup(void **state)
 {
     suite *s = calloc(1, sizeof *s);
@@ -625,22 +891,18 @@ static int suite_setup(void **state)
     }
     int w1 = snprintf(s->bad_dir, sizeof s->bad_dir, "%s/tests/bad", s->root);
     int w2 = snprintf(s->valid, sizeof s->valid, "%s/tests/scenarios/gate-basic.yaml", s->root);
+    *state = s;
     if (w1 < 0 || (size_t)w1 >= sizeof s->bad_dir || w2 < 0 || (size_t)w2 >= sizeof s->valid ||
         load_manifest(s) != 0) {
-        free_cases(s);
-        free(s);
+        suite_teardown(state);
         return -1;
     }
-    *state = s;
-    return 0;
-}
-
-static int suite_teardown(void **state)
-{
-    suite *s = *state;
-    if (s) {
-        free_cases(s);
-        free(s);
+    s->gen_dir = tu_mkdtemp();
+    if (!make_generated(s)) {
+        print_error("cannot write the generated cases in %s: %s\n", s->gen_dir,
+                    strerror(errno));
+        suite_teardown(state);
+        return -1;
     }
     return 0;
 }
@@ -652,11 +914,15 @@ int main(void)
         cmocka_unit_test(valid_scenario_runs),
         cmocka_unit_test(bad_files_run),
         cmocka_unit_test(bad_files_validate),
+        cmocka_unit_test(bad_files_mc),
         cmocka_unit_test(missing_scenario_file),
         cmocka_unit_test(set_without_value),
         cmocka_unit_test(set_without_equals),
         cmocka_unit_test(unknown_option),
         cmocka_unit_test(unknown_command),
+        cmocka_unit_test(runs_over_limit),
+        cmocka_unit_test(mc_bands_over_limit),
+        cmocka_unit_test(sweep_points_over_limit),
         cmocka_unit_test(set_misspelt_key),
         cmocka_unit_test(output_dir_not_ours),
     };

@@ -12,6 +12,11 @@
 #include "dcsim/diag.h"
 #include "dcsim/scenario.h"
 
+/* The bands' histograms (sample steps x 9 series x 2,048 bins x 4 bytes, used once the
+ * runs no longer fit the exact budget) may take at most this much; a scenario needing more
+ * is refused when the Monte Carlo starts (docs/scenario.md, Limits). */
+#define DCSIM_MC_MAX_BAND_BYTES ((size_t)2 << 30)
+
 typedef struct dcsim_mc_opts {
     uint64_t runs;
     unsigned threads;            /* 0: one per online CPU */

@@ -14,12 +14,17 @@
 /* Version of the scenario format this build reads (key `dcsim:` at the top of a file). */
 #define DCSIM_SCENARIO_FORMAT 1
 
-/* Load-time limits: no input can make dcsim exhaust memory or run forever. */
+/* Load-time limits: no input can make dcsim exhaust memory or run forever. docs/scenario.md
+ * ("Limits") gives each with its reason and its message. */
 #define DCSIM_MAX_FILE_BYTES   (16u * 1024u * 1024u)
 #define DCSIM_MAX_DEPTH        64
 #define DCSIM_MAX_RACKS        10000000u
-#define DCSIM_MAX_ELEMENTS     100000u      /* sources, stages, buildings, deliveries ... */
+#define DCSIM_MAX_ELEMENTS     100000u      /* every named entry, tranche and generation unit */
 #define DCSIM_MAX_SAMPLES      10000000u    /* horizon / sample */
+#define DCSIM_MAX_PAIRS        1000000u     /* tables over two kinds: buildings x rack models */
+#define DCSIM_MAX_SERIES_CELLS 320000000u   /* timeseries rows x columns, 8 bytes each */
+#define DCSIM_MAX_EQUIPMENT_UNITS 1000000u  /* sum of equipment `count`: a draw each */
+#define DCSIM_MAX_EVENTS       100000000u   /* random events one run expects (failures ...) */
 
 /* The activity network: every piece of work with a start and a duration that others may wait
  * for. Stages of a source's procurement pipeline, the source's completion (all its stages

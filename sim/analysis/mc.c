@@ -398,6 +398,20 @@ dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dc
     size_t cells = (size_t)mc->rows * N_SERIES;
     double exact_bytes = (double)cells * (double)o->runs * sizeof(float);
     mc->exact = exact_bytes <= (double)mc->o.band_budget_bytes;
+    /* Beyond the exact budget the bands keep a histogram per step and series: bounded by
+     * DCSIM_MC_MAX_BAND_BYTES whatever the runs, so a long horizon at a fine sample step is
+     * refused here rather than exhausting memory. */
+    double hist_bytes = (double)cells * HIST_BINS * sizeof *mc->hist;
+    if (!mc->exact && hist_bytes > (double)DCSIM_MC_MAX_BAND_BYTES) {
+        dcsim_mc_free(mc);
+        return dcsim_diag_set(d, DCSIM_EINPUT, NULL, 0, 0,
+                              "the Monte Carlo's bands would keep %u sample steps x %d series x "
+                              "%d bins (%.1f GiB, above the limit of %.0f GiB) for %llu runs: "
+                              "use a coarser 'sample', a shorter horizon, or fewer runs",
+                              mc->rows, N_SERIES, HIST_BINS, hist_bytes / (1 << 30),
+                              (double)DCSIM_MC_MAX_BAND_BYTES / (1 << 30),
+                              (unsigned long long)o->runs);
+    }
     if (ok && mc->exact) {
         mc->vals = malloc(cells * o->runs * sizeof *mc->vals + 1);
         ok = mc->vals != NULL;

@@ -203,6 +203,11 @@ dcsim_status dcsim_csvw_close(dcsim_csvw *w, dcsim_diag *d)
 
 /* ---- reading ---- */
 
+/* Longest field a file may hold. Numbers, names and even command lines are far shorter; a
+ * file without separators (/dev/zero, a binary) would otherwise grow one field through the
+ * whole byte limit, and libcsv grows a field by copying it. */
+enum { CSV_MAX_FIELD = 1024 * 1024 };
+
 /* Parser state shared with the libcsv callbacks. libcsv reports fields and row ends but not
  * positions, so the reader feeds it one line at a time and keeps the line count itself. */
 typedef struct reader {
@@ -216,6 +221,8 @@ typedef struct reader {
     size_t line;            /* file line of the bytes being fed (1-based) */
     size_t row_line;        /* file line where the current row began */
     int at_row_start;       /* no byte of a new row has been fed yet */
+    int fired;              /* a callback ran during the last csv_parse */
+    size_t since_field;     /* bytes fed since a run that ended a field: bounds the open one */
 } reader;
 
 static int to_int(size_t v)
@@ -233,12 +240,14 @@ static void free_fields(char **f, size_t n)
 static void on_field(void *s, size_t len, void *data)
 {
     reader *r = data;
+    r->fired = 1;
     if (r->st != DCSIM_OK)
         return;
     /* The table hands out C strings; a NUL inside a field would cut it short silently. */
     if (len > 0 && memchr(s, '\0', len)) {
         r->st = dcsim_diag_set(r->d, DCSIM_EINPUT, r->path, to_int(r->line),
-                               to_int(r->row_len + 1), "field contains a NUL byte");
+                               to_int(r->row_len + 1),
+                               "field contains a NUL byte; is this a binary file?");
         return;
     }
     if (r->row_len == r->row_cap) {
@@ -266,6 +275,7 @@ static void on_row(int c, void *data)
     (void)c;
     reader *r = data;
     r->at_row_start = 1;
+    r->fired = 1;
     if (r->st != DCSIM_OK)
         return;
     dcsim_csv_table *t = r->t;
@@ -342,9 +352,18 @@ static void feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
             r->row_line = r->line;
             r->at_row_start = 0;
         }
+        r->fired = 0;
         size_t n = csv_parse(p, buf + i, end - i, on_field, on_row, r);
         if (r->st != DCSIM_OK)
             return;
+        r->since_field = r->fired ? 0 : r->since_field + (end - i);
+        if (r->since_field > CSV_MAX_FIELD) {
+            r->st = dcsim_diag_set(r->d, DCSIM_EINPUT, r->path, to_int(r->line),
+                                   to_int(r->row_len + 1),
+                                   "a field longer than %d bytes; is this a CSV file?",
+                                   CSV_MAX_FIELD);
+            return;
+        }
         if (n != end - i) {
             if (csv_error(p) == CSV_EPARSE)
                 quote_error(r, r->line);
@@ -366,6 +385,7 @@ static dcsim_status parse_file(reader *r, FILE *f, size_t max_bytes)
         return dcsim_diag_set(r->d, DCSIM_ENOMEM, r->path, 0, 0, "out of memory");
     csv_set_space_func(&p, no_space);
     csv_set_term_func(&p, is_term);
+    csv_set_blk_size(&p, 64 * 1024);   /* a long field grows in few copies, not thousands */
 
     char buf[64 * 1024];
     size_t total = 0;

@@ -1,13 +1,15 @@
 /* Hourly series from CSV (see include/dcsim/hourly.h). The CSV reader does the parsing and
- * refuses ragged rows; this file picks the column, checks every value and the row count, and
- * says where a bad value is. */
+ * refuses ragged rows; this file bounds the fields before it parses, picks the column, checks
+ * every value and the row count, and says where a bad value is. */
 #include "dcsim/hourly.h"
 
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dcsim/csv.h"
 #include "dcsim/units.h"
@@ -15,6 +17,46 @@
 static int to_int(size_t v)
 {
     return v > INT_MAX ? INT_MAX : (int)v;
+}
+
+/* The table keeps each field as a string of its own, some 40 bytes however short it is, so a
+ * file within the size limit made of "0," would take over a gigabyte. Two million fields is
+ * 8784 rows of 227 columns. */
+#define HOURLY_MAX_FIELDS 2000000u
+
+/* Count commas and line ends, which bound the fields from above (quoted commas count too),
+ * and refuse the file at the line where they pass the limit, before any table is built.
+ * Only regular files within the byte limit: dcsim_csv_read refuses the others itself, and a
+ * pipe read here would be gone for the parser. */
+static dcsim_status count_fields(const char *path, dcsim_diag *d)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return DCSIM_OK;                /* dcsim_csv_read says why */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        (uintmax_t)sb.st_size > DCSIM_HOURLY_MAX_BYTES) {
+        fclose(f);
+        return DCSIM_OK;
+    }
+    char buf[64 * 1024];
+    size_t n, fields = 1, line = 1;
+    dcsim_status st = DCSIM_OK;
+    while (st == DCSIM_OK && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++) {
+            if (buf[i] != ',' && buf[i] != '\n')
+                continue;
+            if (++fields > HOURLY_MAX_FIELDS) {
+                st = dcsim_diag_set(d, DCSIM_EINPUT, path, to_int(line), 0,
+                                    "more than %u fields by this line: an hourly file holds 24 "
+                                    "to %u data rows and at most %u fields in all",
+                                    HOURLY_MAX_FIELDS, DCSIM_HOURLY_MAX_ROWS, HOURLY_MAX_FIELDS);
+                break;
+            }
+            line += buf[i] == '\n';
+        }
+    fclose(f);
+    return st;
 }
 
 /* "hour, cf" for the header row, ending in "..." when it does not fit in buf. */
@@ -59,6 +101,8 @@ dcsim_status dcsim_hourly_read(const char *path, const char *column, double lo, 
     dcsim_diag local;
     if (!d)
         d = &local;
+    if (count_fields(path, d) != DCSIM_OK)
+        return d->status;
     dcsim_csv_table *t = dcsim_csv_read(path, DCSIM_HOURLY_MAX_BYTES, d);
     if (!t)
         return d->status;

@@ -71,6 +71,8 @@ static int by_name_then_place(const void *a, const void *b)
  * once, sorted, so a scenario of many elements loads in n log n. */
 dcsim_status scn_check_unique(scn_ctx *c)
 {
+    if (c->n_seen < 2)
+        return DCSIM_OK;    /* nothing to compare; c->seen is still NULL with no names */
     qsort(c->seen, c->n_seen, sizeof *c->seen, by_name_then_place);
     for (size_t i = 1; i < c->n_seen; i++)
         if (strcmp(c->seen[i - 1]->scalar, c->seen[i]->scalar) == 0)
@@ -260,8 +262,10 @@ dcsim_status scn_hourly(scn_ctx *c, const dcsim_ynode *map, const char *file_key
     double *v = NULL;
     dcsim_status st = dcsim_hourly_read(file, col, lo, hi, &v, n, c->d);
     if (st) {
-        /* The CSV's own message names the file, row and column; say who asked for it. */
-        if (st == DCSIM_EIO) {
+        /* A fault at a place in the file keeps the file's own line and column. One with no
+         * place (the file is missing, too big, or has too few rows) points at the key that
+         * names the file, and says which file. */
+        if (st == DCSIM_EIO || (st == DCSIM_EINPUT && c->d->line == 0)) {
             char msg[sizeof c->d->msg];
             snprintf(msg, sizeof msg, "%s", c->d->msg);
             return scn_fail(c, fn, scn_join(sub, sizeof sub, path, file_key), "%s: %s", file,

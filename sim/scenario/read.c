@@ -146,14 +146,26 @@ static dcsim_status scalar_with(scn_ctx *c, const dcsim_ynode *n, const char *pa
     return DCSIM_OK;
 }
 
+/* "2025-06-30": four digits and a dash, which no duration starts with. */
+static bool looks_like_date(const char *s)
+{
+    return strlen(s) >= 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+           isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-';
+}
+
 dcsim_status scn_duration(scn_ctx *c, const dcsim_ynode *n, const char *path, int64_t *out_s)
 {
     dcsim_status st = scn_need_scalar(c, n, path);
     if (st)
         return st;
     char why[256];
-    if (!dcsim_parse_duration(n->scalar, out_s, why, sizeof why))
+    if (!dcsim_parse_duration(n->scalar, out_s, why, sizeof why)) {
+        /* The parser would speak of a unit '-06-30'; say what the value is instead. */
+        if (looks_like_date(n->scalar))
+            return scn_fail(c, n, path, "'%s' is a date, but this key takes a duration (a "
+                            "number and a unit, like 30d or 18mo)", n->scalar);
         return scn_fail(c, n, path, "%s", why);
+    }
     return DCSIM_OK;
 }
 
@@ -229,10 +241,7 @@ dcsim_status scn_when(scn_ctx *c, const dcsim_ynode *n, const char *path, int64_
     int64_t t;
     /* A leading digit-digit-digit-digit-dash is a date; anything else an offset. */
     const char *s = n->scalar;
-    bool looks_date = strlen(s) >= 5 && isdigit((unsigned char)s[0]) &&
-                      isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
-                      isdigit((unsigned char)s[3]) && s[4] == '-';
-    if (looks_date) {
+    if (looks_like_date(s)) {
         if (!dcsim_parse_date(s, &t, why_date, sizeof why_date))
             return scn_fail(c, n, path, "%s", why_date);
         if (t < c->start_unix)

@@ -172,6 +172,264 @@ static dcsim_status allocate(scn_ctx *c, const dcsim_ynode *sources, const dcsim
     return DCSIM_OK;
 }
 
+/* ---- limits: what one run may cost (docs/scenario.md, "Limits") ---- */
+
+/* The key node of `key` in map (to point at a section by its name), or NULL. */
+static const dcsim_ynode *key_of(const dcsim_ynode *map, const char *key)
+{
+    if (!map || map->kind != DCSIM_Y_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->len; i++)
+        if (strcmp(map->pairs[i].key->scalar, key) == 0)
+            return map->pairs[i].key;
+    return NULL;
+}
+
+/* The node at a path of keys below n (NULL-terminated), or NULL when any step is missing. */
+static const dcsim_ynode *node_at(const dcsim_ynode *n, const char *const *keys)
+{
+    for (; n && *keys; keys++)
+        n = n->kind == DCSIM_Y_MAP ? dcsim_ynode_get(n, *keys) : NULL;
+    return n;
+}
+
+static const dcsim_ynode *entries(const dcsim_ynode *root, const char *const *keys)
+{
+    const dcsim_ynode *n = node_at(root, keys);
+    return n && n->kind == DCSIM_Y_MAP ? n : NULL;
+}
+
+static dcsim_status add_elements(scn_ctx *c, size_t *total, size_t more, const dcsim_ynode *at)
+{
+    *total += more;
+    if (*total <= DCSIM_MAX_ELEMENTS)
+        return DCSIM_OK;
+    return scn_fail(c, at, NULL, "the scenario has more than %u elements by here (each site, "
+                    "source, stage, tranche or generation unit, equipment item, building, rack "
+                    "model, delivery, milestone, GPU model, job, failure cause and class counts "
+                    "one); the model keeps arrays of each", DCSIM_MAX_ELEMENTS);
+}
+
+/* Every element the model keeps state for, counted in document order before anything is
+ * allocated, so the refusal points at the entry (or the `units` value) past the limit. A
+ * source counts itself, its stages and its tranches, sized as allocate() sizes them. */
+static dcsim_status check_elements(scn_ctx *c, const dcsim_ynode *root)
+{
+    static const char *const sections[][3] = {
+        {"sites", NULL}, {"equipment", NULL}, {"buildings", NULL}, {"racks", NULL},
+        {"deliveries", NULL}, {"milestones", NULL}, {"gpus", NULL}, {"jobs", NULL},
+        {"failures", "causes", NULL}, {"shortage", "classes", NULL},
+    };
+    static const char *const power_sources[] = {"power", "sources", NULL};
+    size_t total = 0;
+    const dcsim_ynode *src = entries(root, power_sources);
+    for (size_t i = 0; i < scn_len(src); i++) {
+        const dcsim_ynode *key = src->pairs[i].key, *body = src->pairs[i].value;
+        TRY(add_elements(c, &total, 1, key));
+        if (body->kind != DCSIM_Y_MAP)
+            continue;
+        const dcsim_ynode *st = dcsim_ynode_get(body, "stages");
+        const dcsim_ynode *tr = dcsim_ynode_get(body, "tranches");
+        const dcsim_ynode *un = dcsim_ynode_get(body, "units");
+        uint32_t units = 0;
+        if (st && st->kind == DCSIM_Y_MAP)
+            TRY(add_elements(c, &total, st->len, st));
+        if (un && un->kind == DCSIM_Y_SCALAR && dcsim_parse_count(un->scalar, &units, NULL, 0) &&
+            units <= 100000)
+            TRY(add_elements(c, &total, units ? units : 1, un));
+        else
+            TRY(add_elements(c, &total, (tr && tr->kind == DCSIM_Y_SEQ && tr->len) ? tr->len : 1,
+                             tr ? tr : key));
+    }
+    for (size_t s = 0; s < sizeof sections / sizeof *sections; s++) {
+        const dcsim_ynode *sec = entries(root, sections[s]);
+        for (size_t i = 0; i < scn_len(sec); i++)
+            TRY(add_elements(c, &total, 1, sec->pairs[i].key));
+    }
+    return DCSIM_OK;
+}
+
+/* Tables the model keeps over two kinds of element (racks lit per building and rack model,
+ * per site and class, GPUs per job and site): their product bounds that memory. */
+static dcsim_status check_pairs(scn_ctx *c, const dcsim_ynode *root)
+{
+    const dcsim_scenario *sc = c->sc;
+    const dcsim_ynode *shortage = dcsim_ynode_get(root, "shortage");
+    const struct {
+        uint64_t a, b;
+        const char *what_a, *what_b;
+        const dcsim_ynode *at;
+    } pairs[] = {
+        {sc->n_buildings, sc->n_rack_models, "buildings", "rack models", key_of(root, "racks")},
+        {sc->n_sites, sc->n_rack_models, "sites", "rack models", key_of(root, "racks")},
+        {sc->n_sites, sc->n_classes, "sites", "workload classes (with 'default')",
+         key_of(shortage, "classes")},
+        {sc->n_jobs, sc->n_sites, "jobs", "sites", key_of(root, "jobs")},
+    };
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+        uint64_t n = pairs[k].a * pairs[k].b;
+        if (n > DCSIM_MAX_PAIRS)
+            return scn_fail(c, pairs[k].at ? pairs[k].at : root, NULL,
+                            "%llu %s x %llu %s make %llu combinations, above the limit of %u "
+                            "(the model keeps a table of them)",
+                            (unsigned long long)pairs[k].a, pairs[k].what_a,
+                            (unsigned long long)pairs[k].b, pairs[k].what_b,
+                            (unsigned long long)n, DCSIM_MAX_PAIRS);
+    }
+    return DCSIM_OK;
+}
+
+/* The timeseries of a run is held in memory until it is written: rows x columns doubles.
+ * Columns are the recorder's fixed ones (recorder.c, COL_FIXED) plus one per source. */
+enum { SERIES_FIXED_COLUMNS = 30 };
+
+static dcsim_status check_series(scn_ctx *c, const dcsim_ynode *root)
+{
+    const dcsim_scenario *sc = c->sc;
+    uint64_t rows = (uint64_t)(sc->horizon_s / sc->sample_s) + 1;
+    uint64_t cols = SERIES_FIXED_COLUMNS + (uint64_t)sc->n_sources;
+    if (rows * cols <= DCSIM_MAX_SERIES_CELLS)
+        return DCSIM_OK;
+    const dcsim_ynode *at = dcsim_ynode_get(root, "sample");
+    return scn_fail(c, at ? at : root, "sample",
+                    "the timeseries would keep %llu rows of %llu values (%.1f GB) in memory "
+                    "until written, above the limit of %u values; use a longer sample step",
+                    (unsigned long long)rows, (unsigned long long)cols,
+                    (double)(rows * cols) * 8 / 1e9, DCSIM_MAX_SERIES_CELLS);
+}
+
+/* Each equipment unit is a lead-time draw when its item is ordered. */
+static dcsim_status check_equipment_units(scn_ctx *c, const dcsim_ynode *root)
+{
+    const dcsim_scenario *sc = c->sc;
+    uint64_t units = 0;
+    for (uint32_t i = 0; i < sc->n_equipment; i++) {
+        units += sc->activities[sc->equipment[i].activity].count;
+        if (units <= DCSIM_MAX_EQUIPMENT_UNITS)
+            continue;
+        const char *const keys[] = {"equipment", sc->equipment[i].name, "count", NULL};
+        const dcsim_ynode *at = node_at(root, keys);
+        char path[SCN_PATH];
+        snprintf(path, sizeof path, "equipment.%s.count", sc->equipment[i].name);
+        return scn_fail(c, at ? at : root, path, "the equipment items order more than %u units "
+                        "in all by here", DCSIM_MAX_EQUIPMENT_UNITS);
+    }
+    return DCSIM_OK;
+}
+
+/* One contribution to the random events a run expects, and where it is set. */
+typedef struct event_share {
+    double n;
+    const dcsim_ynode *at;
+    char path[SCN_PATH];
+    const char *what, *advice;
+} event_share;
+
+static void share_add(event_share *total, event_share *top, double n, const dcsim_ynode *at,
+                      const dcsim_ynode *fallback, const char *path, const char *what,
+                      const char *advice)
+{
+    total->n += n;
+    if (n <= top->n)
+        return;
+    top->n = n;
+    top->at = at ? at : fallback;
+    snprintf(top->path, sizeof top->path, "%s", path);
+    top->what = what;
+    top->advice = advice;
+}
+
+/* Events whose number grows with rates rather than with the size of the scenario: failures
+ * and repairs, unit outages, switch failures, curtailment days and checkpoints. Estimated
+ * from above (every GPU running for the whole horizon) so that no rate can make a run last
+ * for ever; what grows with size (racks, rows, hours) is bounded by the other limits. */
+static dcsim_status check_events(scn_ctx *c, const dcsim_ynode *root)
+{
+    const dcsim_scenario *sc = c->sc;
+    const double h = (double)sc->horizon_s;
+    event_share total = {0}, top = {0};
+    char path[SCN_PATH];
+    for (uint32_t i = 0; i < sc->n_sources; i++) {
+        const dcsim_source *s = &sc->sources[i];
+        const char *const src[] = {"power", "sources", s->name, NULL};
+        const dcsim_ynode *body = node_at(root, src);
+        if (s->mtbf_s > 0) {
+            snprintf(path, sizeof path, "power.sources.%s.mtbf", s->name);
+            share_add(&total, &top, 2.0 * s->units * h / s->mtbf_s,
+                      body ? dcsim_ynode_get(body, "mtbf") : NULL, root, path,
+                      "outages and repairs of generation units",
+                      "use a longer mtbf, fewer units or a shorter horizon");
+        }
+        if (s->curtailment.enabled) {
+            snprintf(path, sizeof path, "power.sources.%s.curtailment", s->name);
+            share_add(&total, &top, h / DCSIM_DAY_S * (1 + 2 * s->curtailment.p_per_day),
+                      body ? dcsim_ynode_get(body, "curtailment") : NULL, root, path,
+                      "curtailment draws", "curtail fewer sources or use a shorter horizon");
+        }
+    }
+    double rate = 0;                     /* failures per GPU-second, all causes */
+    uint32_t worst = 0;
+    for (uint32_t k = 0; k < sc->fleet.n_causes; k++) {
+        rate += sc->fleet.causes[k].rate_per_gpu_s;
+        if (sc->fleet.causes[k].rate_per_gpu_s > sc->fleet.causes[worst].rate_per_gpu_s)
+            worst = k;
+    }
+    /* Both modes draw each failure and its repair; discrete mode as events of its racks,
+     * aggregate mode as counts per step that it then hands out one by one (fleet_agg.c). */
+    if (sc->fleet.mode != DCSIM_FLEET_OFF && sc->fleet.n_causes) {
+        const char *const mtbf[] = {"failures", "causes", sc->fleet.causes[worst].name, "mtbf",
+                                    NULL};
+        const char *const mode[] = {"failures", "mode", NULL};
+        const dcsim_ynode *at = node_at(root, mtbf);
+        if (at)
+            snprintf(path, sizeof path, "failures.causes.%s.mtbf", sc->fleet.causes[worst].name);
+        else
+            snprintf(path, sizeof path, node_at(root, mode) ? "failures.mode" : "failures");
+        share_add(&total, &top, 2.0 * (double)sc->n_gpus * rate * h,
+                  at ? at : node_at(root, mode), key_of(root, "failures"), path,
+                  "GPU failures and repairs",
+                  at ? "use a longer mtbf, fewer GPUs or a shorter horizon"
+                     : "use fewer GPUs, a shorter horizon, or failures.causes with a longer "
+                       "mtbf than the default (Llama 3) rates");
+    }
+    if (sc->fabric.racks_per_switch > 0 && sc->fabric.switch_mtbf_s > 0) {
+        const char *const sw[] = {"fabric", "switch", "mtbf", NULL};
+        double switches = ceil((double)sc->n_racks / sc->fabric.racks_per_switch);
+        share_add(&total, &top, 2.0 * switches * h / sc->fabric.switch_mtbf_s, node_at(root, sw),
+                  root, "fabric.switch.mtbf", "switch failures and repairs",
+                  "use a longer mtbf, more racks per switch or a shorter horizon");
+    }
+    for (uint32_t i = 0; i < sc->n_jobs; i++) {
+        const dcsim_job *j = &sc->jobs[i];
+        /* Young's interval (workload.c) is shortest when the job holds all the GPUs it asks
+         * for; it is never below 1 s. */
+        double every = (double)j->ckpt_interval_s;
+        if (j->young)
+            every = sc->fleet.mode == DCSIM_FLEET_OFF || rate <= 0
+                        ? 0
+                        : fmax(1, sqrt(2.0 * (double)j->ckpt_write_s / (rate * j->gpus)));
+        if (every <= 0)
+            continue;
+        const char *const ck[] = {"jobs", j->name, "checkpoint", j->young ? "write" : "interval",
+                                  NULL};
+        const char *const job[] = {"jobs", j->name, NULL};
+        snprintf(path, sizeof path, "jobs.%s.checkpoint.%s", j->name,
+                 j->young ? "write" : "interval");
+        share_add(&total, &top, 2.0 * h / every, node_at(root, ck), node_at(root, job), path,
+                  "checkpoints of a job",
+                  j->young ? "Young's interval sqrt(2 MTBF write) is short here: give a fixed "
+                             "interval, a longer write time or rarer failures"
+                           : "use a longer checkpoint interval or a shorter horizon");
+    }
+    if (total.n <= DCSIM_MAX_EVENTS)
+        return DCSIM_OK;
+    return scn_fail(c, top.at ? top.at : root, top.path,
+                    "a run would expect about %.3g random events, above the limit of %u that "
+                    "keeps a run to a minute or so; most of them, about %.3g, are %s set here: "
+                    "%s",
+                    total.n, DCSIM_MAX_EVENTS, top.n, top.what, top.advice);
+}
+
 /* Sections load in dependency order: sites before what is placed at them, classes before
  * the deliveries that name them; references between activities resolve last. */
 static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
@@ -191,6 +449,7 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
     TRY(scn_section(c, root, "milestones", "milestones", &ms));
     TRY(scn_section(c, root, "gpus", "gpus", &gs));
     TRY(scn_section(c, root, "jobs", "jobs", &js));
+    TRY(check_elements(c, root));
     TRY(allocate(c, sources, eq, bs, rs, ds, ms, gs, js));
     TRY(scn_load_sites(c, root));
     TRY(scn_load_power(c, sources));
@@ -209,7 +468,11 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
     TRY(scn_load_scheduler(c, root));
     sc->workload = sc->n_jobs > 0 || sc->inference.enabled;
     TRY(scn_check_unique(c));
-    return scn_resolve(c);
+    TRY(scn_resolve(c));
+    TRY(check_pairs(c, root));
+    TRY(check_series(c, root));
+    TRY(check_equipment_units(c, root));
+    return check_events(c, root);
 }
 
 static dcsim_status hash_file(const char *path, uint64_t *out, dcsim_diag *d)

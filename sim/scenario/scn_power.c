@@ -382,35 +382,11 @@ dcsim_status scn_load_power(scn_ctx *c, const dcsim_ynode *sources)
         if (src->type == DCSIM_SOURCE_STORAGE)
             TRY(load_storage(c, body, path, src));
         if (src->type == DCSIM_SOURCE_PPA) {
-            if (!(n = dcsim_ynode_get(body, "profile")))
+            if (!dcsim_ynode_get(body, "profile"))
                 return scn_fail(c, body, path, "missing required key 'profile' (an hourly CSV "
                                                "of capacity factors)");
-            char file[4096];
-            scn_join(sub, sizeof sub, path, "profile");
-            TRY(scn_need_scalar(c, n, sub));
-            const char *col = "capacity_factor";
-            const dcsim_ynode *cn = dcsim_ynode_get(body, "profile_column");
-            if (cn) {
-                TRY(scn_need_scalar(c, cn, scn_join(sub, sizeof sub, path, "profile_column")));
-                col = cn->scalar;
-            }
-            scn_file_path(c, n->scalar, file, sizeof file);
-            double *v = NULL;
-            dcsim_status st = dcsim_hourly_read(file, col, 0, 1, &v, &src->n_profile, c->d);
-            if (st == DCSIM_EIO) {
-                char msg[sizeof c->d->msg];
-                snprintf(msg, sizeof msg, "%s", c->d->msg);
-                return scn_fail(c, n, scn_join(sub, sizeof sub, path, "profile"), "%s: %s", file,
-                                msg);
-            }
-            if (st)
-                return st;
-            src->profile = scn_alloc(&sc->arena, (size_t)src->n_profile * sizeof *src->profile);
-            if (src->profile)
-                memcpy(src->profile, v, (size_t)src->n_profile * sizeof *src->profile);
-            free(v);
-            if (!src->profile)
-                return OOM(c);
+            TRY(scn_hourly(c, body, "profile", "profile_column", "capacity_factor", path, 0, 1,
+                           &src->profile, &src->n_profile));
             sc->hourly = true;
         }
     }

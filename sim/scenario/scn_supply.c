@@ -75,10 +75,12 @@ dcsim_status scn_load_racks(scn_ctx *c, const dcsim_ynode *rs)
         TRY(power_curve(c, body, path, m));
         TRY(scn_get_power(c, body, "peak", path, true, &m->peak_w));
         n = dcsim_ynode_get(body, "peak");
+        char sub[SCN_PATH];
+        scn_join(sub, sizeof sub, path, "peak");
         if (m->peak_w <= 0)
-            return scn_fail(c, n, path, "peak power must be above 0");
+            return scn_fail(c, n, sub, "peak power must be above 0");
         if (m->peak_w > 10e6)
-            return scn_fail(c, n, path, "%s is above the limit of 10 MW per rack", n->scalar);
+            return scn_fail(c, n, sub, "%s is above the limit of 10 MW per rack", n->scalar);
         TRY(scn_get_power(c, body, "idle", path, false, &m->idle_w));
         if (m->idle_w > m->peak_w)
             return scn_fail(c, dcsim_ynode_get(body, "idle"), path,

@@ -1,0 +1,131 @@
+/* A main for a fuzz target without libFuzzer: runs LLVMFuzzerTestOneInput once on each file
+ * given, or on each file in each directory given, so that the targets build with any C
+ * compiler and replay the seed corpus and the regression inputs (tests/fuzz/README.md).
+ * Each input sits in a buffer of exactly its size, so a sanitizer build sees any overread.
+ * Exit status 0 when every input ran, 1 when one could not be read (a crash ends it anyway). */
+#include <dirent.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int run_file(const char *path, size_t *ran)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+        return 1;
+    }
+    size_t cap = 4096, len = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (!buf)
+            break;
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+        if (len == cap) {
+            uint8_t *grown = realloc(buf, 2 * cap);
+            if (!grown)
+                free(buf);
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    int bad = !buf || ferror(f);
+    fclose(f);
+    if (bad) {
+        fprintf(stderr, "%s: cannot read\n", path);
+        free(buf);
+        return 1;
+    }
+    /* Exactly len bytes, so that one byte past the input is outside the allocation. */
+    uint8_t *exact = malloc(len ? len : 1);
+    if (!exact) {
+        free(buf);
+        return 1;
+    }
+    memcpy(exact, buf, len);
+    free(buf);
+    fprintf(stderr, "running %s (%zu bytes)\n", path, len);
+    LLVMFuzzerTestOneInput(exact, len);
+    free(exact);
+    (*ran)++;
+    return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of dir in name order, so runs are reproducible. */
+static int run_dir(const char *dir, size_t *ran)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "%s: cannot open: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int bad = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **grown = realloc(names, cap * sizeof *names);
+            if (!grown) {
+                bad = 1;
+                break;
+            }
+            names = grown;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            bad = 1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        struct stat sb;
+        int w = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (w > 0 && (size_t)w < sizeof path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+            bad |= run_file(path, ran);
+        free(names[i]);
+    }
+    free(names);
+    return bad;
+}
+
+int main(int argc, char **argv)
+{
+    size_t ran = 0;
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        struct stat sb;
+        if (stat(argv[i], &sb) != 0) {
+            fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
+            bad = 1;
+        } else if (S_ISDIR(sb.st_mode)) {
+            bad |= run_dir(argv[i], &ran);
+        } else {
+            bad |= run_file(argv[i], &ran);
+        }
+    }
+    fprintf(stderr, "%s: ran %zu input%s%s\n", argc > 0 ? argv[0] : "driver", ran,
+            ran == 1 ? "" : "s", bad ? "; some could not be read" : "");
+    return bad;
+}

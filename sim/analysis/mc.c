@@ -403,14 +403,14 @@ dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dc
      * refused here rather than exhausting memory. */
     double hist_bytes = (double)cells * HIST_BINS * sizeof *mc->hist;
     if (!mc->exact && hist_bytes > (double)DCSIM_MC_MAX_BAND_BYTES) {
+        dcsim_diag_set(d, DCSIM_EINPUT, NULL, 0, 0,
+                       "the Monte Carlo's bands would keep %u sample steps x %d series x %d "
+                       "bins (%.1f GiB, above the limit of %.0f GiB) for %llu runs: use a "
+                       "coarser 'sample', a shorter horizon, or fewer runs",
+                       mc->rows, N_SERIES, HIST_BINS, hist_bytes / (1 << 30),
+                       (double)DCSIM_MC_MAX_BAND_BYTES / (1 << 30), (unsigned long long)o->runs);
         dcsim_mc_free(mc);
-        return dcsim_diag_set(d, DCSIM_EINPUT, NULL, 0, 0,
-                              "the Monte Carlo's bands would keep %u sample steps x %d series x "
-                              "%d bins (%.1f GiB, above the limit of %.0f GiB) for %llu runs: "
-                              "use a coarser 'sample', a shorter horizon, or fewer runs",
-                              mc->rows, N_SERIES, HIST_BINS, hist_bytes / (1 << 30),
-                              (double)DCSIM_MC_MAX_BAND_BYTES / (1 << 30),
-                              (unsigned long long)o->runs);
+        return DCSIM_EINPUT;
     }
     if (ok && mc->exact) {
         mc->vals = malloc(cells * o->runs * sizeof *mc->vals + 1);

@@ -288,14 +288,27 @@ static dcsim_status check_series(scn_ctx *c, const dcsim_ynode *root)
     const dcsim_scenario *sc = c->sc;
     uint64_t rows = (uint64_t)(sc->horizon_s / sc->sample_s) + 1;
     uint64_t cols = SERIES_FIXED_COLUMNS + (uint64_t)sc->n_sources;
-    if (rows * cols <= DCSIM_MAX_SERIES_CELLS)
-        return DCSIM_OK;
     const dcsim_ynode *at = dcsim_ynode_get(root, "sample");
-    return scn_fail(c, at ? at : root, "sample",
-                    "the timeseries would keep %llu rows of %llu values (%.1f GB) in memory "
-                    "until written, above the limit of %u values; use a longer sample step",
-                    (unsigned long long)rows, (unsigned long long)cols,
-                    (double)(rows * cols) * 8 / 1e9, DCSIM_MAX_SERIES_CELLS);
+    if (rows * cols > DCSIM_MAX_SERIES_CELLS)
+        return scn_fail(c, at ? at : root, "sample",
+                        "the timeseries would keep %llu rows of %llu values (%.1f GB) in "
+                        "memory until written, above the limit of %u values; use a longer "
+                        "sample step",
+                        (unsigned long long)rows, (unsigned long long)cols,
+                        (double)(rows * cols) * 8 / 1e9, DCSIM_MAX_SERIES_CELLS);
+    /* Aggregate failures file repairs in a ring of future sample steps, per group (building
+     * x rack model) and site: as long as the run at most, since later returns are dropped. */
+    uint64_t ring = sc->fleet.mode == DCSIM_FLEET_AGGREGATE
+                        ? (uint64_t)sc->n_buildings * sc->n_rack_models + sc->n_sites
+                        : 0;
+    if (rows * ring > DCSIM_MAX_SERIES_CELLS)
+        return scn_fail(c, at ? at : root, "sample",
+                        "aggregate failures could keep repairs for %llu sample steps x %llu "
+                        "groups (%.1f GB), above the limit of %u; use a longer sample step or "
+                        "failures.mode: discrete",
+                        (unsigned long long)rows, (unsigned long long)ring,
+                        (double)(rows * ring) * 4 / 1e9, DCSIM_MAX_SERIES_CELLS);
+    return DCSIM_OK;
 }
 
 /* Each equipment unit is a lead-time draw when its item is ordered. */

@@ -26,6 +26,21 @@ typedef struct child_limits {
     bool as_nobody;     /* drop to uid/gid 65534 (only when root) */
 } child_limits;
 
+static void apply_limits(void *arg)
+{
+    const child_limits *lim = arg;
+    if (lim->fsize >= 0) {
+        /* A size-limited file stands for a full disk: writes past the limit fail with EFBIG
+         * once SIGXFSZ no longer kills the writer. */
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {(rlim_t)lim->fsize, (rlim_t)lim->fsize};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(126);
+    }
+    if (lim->as_nobody && (setgid(65534) != 0 || setuid(65534) != 0))
+        _exit(125);
+}
+
 /* dcsim ARGS... (NULL-terminated) under the limits; stderr into err. Returns the exit code. */
 static int dcsim(const child_limits *lim, char *err, size_t err_len, ...)
 {
@@ -40,37 +55,7 @@ static int dcsim(const child_limits *lim, char *err, size_t err_len, ...)
         argv[n++] = (char *)a;
     va_end(ap);
     argv[n] = NULL;
-    char errfile[] = "/tmp/dcsim-test-out-XXXXXX";
-    int fd = mkstemp(errfile);
-    assert_true(fd >= 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        if (lim && lim->fsize >= 0) {
-            /* A size-limited file stands for a full disk: writes past the limit fail with
-             * EFBIG once SIGXFSZ no longer kills the writer. */
-            signal(SIGXFSZ, SIG_IGN);
-            struct rlimit rl = {(rlim_t)lim->fsize, (rlim_t)lim->fsize};
-            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
-                _exit(126);
-        }
-        if (lim && lim->as_nobody && (setgid(65534) != 0 || setuid(65534) != 0))
-            _exit(125);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    close(fd);
-    size_t len;
-    char *text = tu_slurp(errfile, &len);
-    snprintf(err, err_len, "%s", text ? text : "");
-    free(text);
-    unlink(errfile);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return tu_exec(argv, lim ? apply_limits : NULL, (void *)lim, err, err_len);
 }
 
 /* Entries of dir whose names start with prefix (the output and any sibling it left). */

@@ -42,38 +42,27 @@ static const char *bin(void)
     return b && *b ? b : "build/dcsim";
 }
 
+typedef struct child_env {
+    const char *path;       /* PATH, or NULL to keep it */
+    const char *plots;      /* DCSIM_PLOTS, or NULL */
+} child_env;
+
+static void set_env(void *arg)
+{
+    const child_env *e = arg;
+    if (e->path)
+        setenv("PATH", e->path, 1);
+    if (e->plots)
+        setenv("DCSIM_PLOTS", e->plots, 1);
+}
+
 /* Run argv (NULL-terminated) with PATH replaced when path_env is not NULL and DCSIM_PLOTS set
  * when plots_env is not NULL; stderr into err (if not NULL). Returns the exit status. */
 static int run_cmd(char *const argv[], const char *path_env, const char *plots_env, char *err,
                    size_t err_len)
 {
-    char errfile[] = "/tmp/dcsim-test-err-XXXXXX";
-    int fd = mkstemp(errfile);
-    assert_true(fd >= 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        if (path_env)
-            setenv("PATH", path_env, 1);
-        if (plots_env)
-            setenv("DCSIM_PLOTS", plots_env, 1);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    close(fd);
-    if (err) {
-        size_t n;
-        char *text = tu_slurp(errfile, &n);
-        snprintf(err, err_len, "%s", text ? text : "");
-        free(text);
-    }
-    unlink(errfile);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    child_env e = {path_env, plots_env};
+    return tu_exec(argv, set_env, &e, err, err_len);
 }
 
 /* dcsim CMD SCENARIO -o DIR -q, then the NULL-terminated extra arguments; must succeed. */

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dcsim/world.h"
@@ -132,4 +135,37 @@ char *tu_slurp(const char *path, size_t *len)
         buf[n] = '\0';     /* n < cap: the buffer grows whenever it fills */
     *len = n;
     return buf;
+}
+
+int tu_exec(char *const argv[], void (*in_child)(void *), void *arg, char *err, size_t err_len)
+{
+    char errfile[] = "/tmp/dcsim-test-err-XXXXXX";
+    int fd = mkstemp(errfile);
+    if (fd < 0)
+        fail_msg("mkstemp: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0)
+        fail_msg("fork: %s", strerror(errno));
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (in_child)
+            in_child(arg);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            fail_msg("waitpid: %s", strerror(errno));
+    close(fd);
+    if (err && err_len) {
+        size_t n;
+        char *text = tu_slurp(errfile, &n);
+        snprintf(err, err_len, "%s", text ? text : "");
+        free(text);
+    }
+    unlink(errfile);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

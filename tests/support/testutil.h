@@ -41,6 +41,12 @@ void tu_run_scenario(const char *rel_path, const char *const *sets, size_t n_set
                      (double)(tol));                                                      \
     } while (0)
 
+/* Run argv[0] (a path) with argv, stdout to /dev/null and stderr into err (NUL-terminated,
+ * truncated to err_len; err may be NULL). in_child, if not NULL, runs in the child just
+ * before exec (to set the environment or limits; it may _exit with a code of its own).
+ * Returns the exit status, or 128 + the signal that ended it. */
+int tu_exec(char *const argv[], void (*in_child)(void *), void *arg, char *err, size_t err_len);
+
 /* Read a whole file, NUL-terminated; NULL if it cannot. *len gets its size. Caller frees. */
 char *tu_slurp(const char *path, size_t *len);
 

@@ -858,6 +858,11 @@ static void sweep_charts(void **state)
              "power.sources.grid.capacity=600MW,1200MW", "-n", "5", NULL);
     draw_all(f, one, DCSIM_DIR_SWEEP);
     sweep_checks(one);
+    /* The sweep names its scenario like run and mc do (titles and the report use it). */
+    char name[64];
+    dcsim_diag d;
+    assert_int_equal(dcsim_dir_kind_of(one, name, sizeof name, &d), DCSIM_DIR_SWEEP);
+    assert_string_equal(name, "stargate-abilene");
     dcsim_ok("sweep", "tests/scenarios/sweep-grid.yaml", two, "--vary",
              "power.sources.grid.capacity=10MW,20MW", "--vary", "seed=1,2", "-n", "20", NULL);
     draw_all(f, two, DCSIM_DIR_SWEEP);

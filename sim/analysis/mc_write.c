@@ -115,9 +115,7 @@ static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag
         "milestone", "metric", "threshold", "planned", "p10", "p50", "p80", "p90",
         "mean_slip_days", "p_on_time", "p_never", "confidence", "slip_at_confidence_days",
         "grade", "p_power_limited", "runs"};
-    for (size_t k = 0; k < sizeof cols / sizeof *cols; k++)
-        dcsim_csvw_str(w, cols[k]);
-    dcsim_csvw_endrow(w);
+    dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
         const dcsim_milestone *m = &sc->milestones[i];
         dcsim_mc_grade g;
@@ -172,9 +170,7 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
         return d->status;
     static const char *const cols[] = {"milestone", "rank", "driver", "criticality",
                                        "slip_contribution_days", "contribution_runs"};
-    for (size_t k = 0; k < sizeof cols / sizeof *cols; k++)
-        dcsim_csvw_str(w, cols[k]);
-    dcsim_csvw_endrow(w);
+    dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
     ranked *rk = malloc((mc->n_drivers + 1) * sizeof *rk);
     if (!rk) {
         dcsim_csvw_close(w, NULL);

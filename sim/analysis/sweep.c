@@ -19,6 +19,7 @@ static const char vary_file[] = "--vary";
 
 struct dcsim_sweep {
     char *scenario;              /* path as given */
+    char *name;                  /* the scenario's name (point 0) */
     uint64_t file_hash, seed, runs;     /* of point 0 */
     dcsim_sweep_axis *axes;      /* owned copies (laid out as dcsim_sweep_parse_vary does) */
     size_t n_axes;
@@ -239,6 +240,7 @@ static dcsim_status first_point(dcsim_sweep *sw, const dcsim_scenario *sc, dcsim
 {
     sw->file_hash = sc->file_hash;
     sw->seed = sc->seed;
+    sw->name = strdup(sc->name);
     sw->n_ms = sc->n_milestones;
     sw->ms_names = calloc(sw->n_ms + 1, sizeof *sw->ms_names);
     sw->grades = calloc(sw->n_points * sw->n_ms + 1, sizeof *sw->grades);
@@ -383,6 +385,7 @@ void dcsim_sweep_free(dcsim_sweep *sw)
         free(sw->ms_names[i]);
     free(sw->axes), free(sw->ms_names), free(sw->grades), free(sw->start_unix);
     free(sw->scenario);
+    free(sw->name);
     free(sw);
 }
 
@@ -448,6 +451,7 @@ static dcsim_status write_meta(const dcsim_sweep *sw, const char *dir, const cha
     dcsim_csvw_kv(w, "dcsim_version", "%s", DCSIM_VERSION);
     dcsim_csvw_kv(w, "kind", "sweep");
     dcsim_csvw_kv(w, "scenario", "%s", sw->scenario);
+    dcsim_csvw_kv(w, "scenario_name", "%s", sw->name ? sw->name : "");
     dcsim_csvw_kv(w, "scenario_fnv1a64", "%016llx", (unsigned long long)sw->file_hash);
     dcsim_csvw_kv(w, "seed", "%llu", (unsigned long long)sw->seed);
     dcsim_csvw_kv(w, "runs", "%llu", (unsigned long long)sw->runs);

@@ -37,11 +37,6 @@
 
 typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Run fn on the file at path, held in a buffer of exactly its size. */
 static void run_one(fuzz_fn fn, const char *path)
 {
@@ -65,43 +60,19 @@ static size_t run_dir(fuzz_fn fn, const char *rel, bool optional)
 {
     char dir[4096];
     tu_src_path(rel, dir, sizeof dir);
-    DIR *d = opendir(dir);
-    if (!d) {
+    size_t n;
+    char **paths = fz_regular_files(dir, &n);
+    if (!paths) {
         if (optional && errno == ENOENT)
             return 0;
         fail_msg("%s: cannot open: %s (is DCSIM_ROOT the source tree?)", dir, strerror(errno));
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            names = realloc(names, cap * sizeof *names);
-            assert_non_null(names);
-        }
-        names[n] = strdup(de->d_name);
-        assert_non_null(names[n]);
-        n++;
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, name_cmp);
-    size_t ran = 0;
     for (size_t i = 0; i < n; i++) {
-        char path[4096 + 256];
-        struct stat sb;
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
-            run_one(fn, path);
-            ran++;
-        }
-        free(names[i]);
+        run_one(fn, paths[i]);
+        free(paths[i]);
     }
-    free(names);
-    return ran;
+    free(paths);
+    return n;
 }
 
 /* The seeds (at least min_seeds of them) and the regressions of one target. */

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int run_file(const char *path, size_t *ran)
@@ -60,53 +62,21 @@ static int run_file(const char *path, size_t *ran)
     return 0;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The regular files of dir in name order, so runs are reproducible. */
 static int run_dir(const char *dir, size_t *ran)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
+    size_t n;
+    char **paths = fz_regular_files(dir, &n);
+    if (!paths) {
         fprintf(stderr, "%s: cannot open: %s\n", dir, strerror(errno));
         return 1;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
     int bad = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **grown = realloc(names, cap * sizeof *names);
-            if (!grown) {
-                bad = 1;
-                break;
-            }
-            names = grown;
-        }
-        if (!(names[n] = strdup(de->d_name))) {
-            bad = 1;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
-        char path[4096];
-        struct stat sb;
-        int w = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (w > 0 && (size_t)w < sizeof path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-            bad |= run_file(path, ran);
-        free(names[i]);
+        bad |= run_file(paths[i], ran);
+        free(paths[i]);
     }
-    free(names);
+    free(paths);
     return bad;
 }
 

@@ -7,6 +7,7 @@
 #ifndef DCSIM_FUZZ_UTIL_H
 #define DCSIM_FUZZ_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdbool.h>
@@ -124,6 +125,56 @@ static inline FILE *fz_devnull(void)
     if (!f && !(f = fopen("/dev/null", "w")))
         fz_die("cannot open", "/dev/null");
     return f;
+}
+
+static inline int fz_name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of dir (their paths), in name order so that replays are reproducible;
+ * *n gets the count. NULL with errno set when dir cannot be read or memory runs out. Free
+ * each path and the array. Shared by driver.c and tests/test_fuzz.c. */
+static inline char **fz_regular_files(const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char **paths = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[FZ_PATH];
+        struct stat sb;
+        int w = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (w <= 0 || (size_t)w >= sizeof path || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **grown = realloc(paths, cap * sizeof *paths);
+            if (!grown)
+                goto fail;
+            paths = grown;
+        }
+        if (!(paths[*n] = strdup(path)))
+            goto fail;
+        (*n)++;
+    }
+    closedir(d);
+    if (*n)
+        qsort(paths, *n, sizeof *paths, fz_name_cmp);
+    return paths ? paths : calloc(1, sizeof *paths);
+fail:
+    closedir(d);
+    for (size_t i = 0; i < *n; i++)
+        free(paths[i]);
+    free(paths);
+    *n = 0;
+    errno = ENOMEM;
+    return NULL;
 }
 
 #endif

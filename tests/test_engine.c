@@ -1,6 +1,7 @@
 /* Tests of the discrete-event engine (sim/core/engine.c): ordering, first-in-first-out ties,
  * cancellation by generation, the clock under run_until and stop, a million random events,
- * and an M/M/1 queue checked against its analytic mean time in system. */
+ * the calendar (the same order as the heap alone), and an M/M/1 queue checked against its
+ * analytic mean time in system. */
 #include <setjmp.h> /* setjmp, stdarg and stddef before cmocka.h, which needs them */
 #include <signal.h>
 #include <stdarg.h>
@@ -390,6 +391,96 @@ static void test_small_heaps(void **state)
     free(c.seen);
 }
 
+/* ---- the calendar ------------------------------------------------------------------------ */
+
+/* A workload run with and without the calendar must give the same events in the same order,
+ * the same clock, pending count and next time at every pause. Bucket width 16 ticks makes the
+ * ring 4096 x 16 = 65,536 ticks wide: events land in the current bucket, in later buckets,
+ * past the ring (in the heap), on equal times, and the run jumps over empty stretches. */
+typedef struct churn {
+    gsl_rng *r;
+    seen *log;
+    size_t len, cap;
+    uint32_t respawn;
+    uint32_t kind;
+} churn;
+
+static void churn_event(void *ctx, dcsim_engine *e, const dcsim_event *ev)
+{
+    churn *c = ctx;
+    assert_true(c->len < c->cap);
+    c->log[c->len++] = (seen){ev->time, dcsim_engine_now(e), ev->seq, ev->kind, ev->target};
+    double u = gsl_rng_uniform(c->r);
+    if (u < 0.02)
+        dcsim_engine_cancel_target(e, (uint32_t)gsl_rng_uniform_int(c->r, 64));
+    else if (u < 0.03)
+        dcsim_engine_stop(e);
+    for (unsigned k = (unsigned)gsl_rng_uniform_int(c->r, 4); k > 0 && c->respawn > 0; k--) {
+        c->respawn--;
+        /* Spans: a tie at now, within a bucket, within the ring, past the ring. */
+        static const unsigned long spans[] = {1, 16, 60000, 300000};
+        unsigned long span = spans[gsl_rng_uniform_int(c->r, 4)];
+        dcsim_time t = dcsim_engine_now(e) + (dcsim_time)gsl_rng_uniform_int(c->r, span);
+        assert_int_equal(dcsim_engine_schedule(e, t, c->kind++,
+                                               (uint32_t)gsl_rng_uniform_int(c->r, 64)),
+                         DCSIM_OK);
+    }
+}
+
+/* Runs the churn; the pauses' (now, pending, next time) go into marks. */
+static void churn_run(dcsim_time width, churn *c, dcsim_time (*marks)[3], size_t n_marks)
+{
+    c->r = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(c->r);
+    gsl_rng_set(c->r, SEED + 7);
+    dcsim_engine *e = dcsim_engine_create(churn_event, c, 0, 64);
+    assert_non_null(e);
+    assert_int_equal(dcsim_engine_set_calendar(e, width), DCSIM_OK);
+    for (uint32_t i = 0; i < 2000; i++)
+        assert_int_equal(dcsim_engine_schedule(e, (dcsim_time)gsl_rng_uniform_int(c->r, 500000),
+                                               c->kind++, i % 64),
+                         DCSIM_OK);
+    /* Pauses at uneven times, some inside a bucket, some far apart. */
+    dcsim_time until = 0;
+    for (size_t k = 0; k < n_marks; k++) {
+        until += (dcsim_time)gsl_rng_uniform_int(c->r, k % 2 ? 40 : 20000);
+        dcsim_engine_run_until(e, until);
+        marks[k][0] = dcsim_engine_now(e);
+        marks[k][1] = (dcsim_time)dcsim_engine_pending(e);
+        marks[k][2] = dcsim_engine_next_time(e);
+    }
+    while (dcsim_engine_pending(e) > 0)   /* the handler stops a run now and then */
+        dcsim_engine_run_until(e, DCSIM_TIME_NEVER - 1);
+    assert_int_equal(dcsim_engine_next_time(e), DCSIM_TIME_NEVER);
+    dcsim_engine_destroy(e);
+    gsl_rng_free(c->r);
+}
+
+static void test_calendar_same_order(void **state)
+{
+    (void)state;
+    enum { CAP = 400000, RESPAWN = 150000, MARKS = 400 };
+    static dcsim_time marks[2][MARKS][3];
+    churn c[2];
+    for (int k = 0; k < 2; k++) {
+        c[k] = (churn){.log = malloc(CAP * sizeof(seen)), .cap = CAP, .respawn = RESPAWN};
+        assert_non_null(c[k].log);
+        churn_run(k ? 16 : 0, &c[k], marks[k], MARKS);
+    }
+    assert_true(c[0].len > 100000);     /* the churn did run */
+    assert_int_equal(c[0].respawn, 0);
+    assert_int_equal(c[1].len, c[0].len);
+    assert_memory_equal(c[1].log, c[0].log, c[0].len * sizeof(seen));
+    assert_memory_equal(marks[1], marks[0], sizeof marks[0]);
+    /* The pauses saw the calendar hold events and the heap run dry before the end. */
+    size_t waiting = 0;
+    for (size_t k = 0; k < MARKS; k++)
+        waiting += marks[1][k][1] > 0;
+    assert_true(waiting > MARKS / 2);
+    free(c[0].log);
+    free(c[1].log);
+}
+
 /* ---- M/M/1 ------------------------------------------------------------------------------ */
 
 /* Poisson arrivals at rate lambda, one server with exponential service at rate mu, first come
@@ -502,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_past_aborts),
         cmocka_unit_test(test_million_random),
         cmocka_unit_test(test_small_heaps),
+        cmocka_unit_test(test_calendar_same_order),
         cmocka_unit_test(test_mm1),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,14 @@ dcsim_engine *dcsim_engine_create(dcsim_event_fn handler, void *ctx, size_t capa
                                   uint32_t n_targets);
 void dcsim_engine_destroy(dcsim_engine *e);
 
+/* Keep events due more than a bucket of `width` time units ahead (up to 4096 buckets ahead)
+ * out of the heap, in a calendar of buckets that are poured into the heap one at a time
+ * (0: off, the default). The order in which events run is the same either way; only the
+ * speed differs: with many events pending far ahead (a failure clock per rack, weeks out),
+ * the heap stays small enough for the cache. Choose a width that holds a few hundred events
+ * or fewer. Call it before the first event is scheduled. Returns DCSIM_ENOMEM or DCSIM_OK. */
+dcsim_status dcsim_engine_set_calendar(dcsim_engine *e, dcsim_time width);
+
 /* Current simulated time. */
 dcsim_time dcsim_engine_now(const dcsim_engine *e);
 
@@ -65,6 +73,11 @@ size_t dcsim_engine_pending(const dcsim_engine *e);
 /* Time of the next pending event, or DCSIM_TIME_NEVER when there is none. It may be the time
  * of a cancelled event that has not been popped yet. */
 dcsim_time dcsim_engine_next_time(const dcsim_engine *e);
+
+/* The heap's root: the event most likely to run next, or NULL. Only a hint, for a model to
+ * start loading the memory that event will touch: the running handler may schedule an
+ * earlier one, or the calendar may pour one in. */
+const dcsim_event *dcsim_engine_peek(const dcsim_engine *e);
 
 /* Total events handled since creation. */
 uint64_t dcsim_engine_handled(const dcsim_engine *e);

@@ -24,4 +24,24 @@ uint64_t dcsim_stream_seed(uint64_t seed, uint64_t replication, const char *name
 /* Allocate a stream for an element. Returns NULL when out of memory; free with gsl_rng_free. */
 gsl_rng *dcsim_stream_alloc(uint64_t seed, uint64_t replication, const char *name);
 
+/* A stream's state, stored where the caller wants it. A gsl_rng is a pointer to a struct
+ * that points at its state elsewhere: three cache lines per draw when there is one stream per
+ * rack. An array of records that embed their stream's state keeps each draw, and the fields
+ * used with it, in one line. The caller owns the storage; there is nothing to free. */
+typedef struct dcsim_stream_state {
+    uint64_t s[4];
+} dcsim_stream_state;
+
+/* Seed st as dcsim_stream_alloc seeds the stream of the same three inputs. */
+void dcsim_stream_state_init(dcsim_stream_state *st, uint64_t seed, uint64_t replication,
+                             const char *name);
+
+/* A gsl_rng over st, to pass to GSL's distributions for as long as st lives: it draws what
+ * dcsim_stream_alloc's stream of the same inputs draws, and advances st. */
+static inline gsl_rng dcsim_stream_view(dcsim_stream_state *st)
+{
+    gsl_rng r = {dcsim_rng_xoshiro, st};
+    return r;
+}
+
 #endif

@@ -17,6 +17,9 @@ typedef struct xoshiro_state {
     uint64_t s[4];
 } xoshiro_state;
 
+_Static_assert(sizeof(dcsim_stream_state) == sizeof(xoshiro_state),
+               "dcsim_stream_state must hold exactly an xoshiro256** state");
+
 static uint64_t rotl(uint64_t x, int k)
 {
     return (x << k) | (x >> (64 - k));
@@ -118,4 +121,10 @@ gsl_rng *dcsim_stream_alloc(uint64_t seed, uint64_t replication, const char *nam
         return NULL;
     gsl_rng_set(r, (unsigned long)dcsim_stream_seed(seed, replication, name));
     return r;
+}
+
+void dcsim_stream_state_init(dcsim_stream_state *st, uint64_t seed, uint64_t replication,
+                             const char *name)
+{
+    xoshiro_set(st, (unsigned long)dcsim_stream_seed(seed, replication, name));
 }

@@ -11,12 +11,12 @@
  * MTBF / (MTBF + MTTR) per failure unit (a GPU, a node of gpus_per_node, a rack).
  *
  * What site.gpus_down counts (discrete and off modes), summed over energized racks r:
- *     switch of r down ? gpus(r) : rack_down[r]
- * rack_down[r] is the rack's GPUs in repair, kept whether or not the rack is lit (a rack
+ *     switch of r down ? gpus(r) : down(r)
+ * down(r) is the rack's GPUs in repair (its clock's `down`), kept whether or not the rack is lit (a rack
  * shed mid-repair takes its share out of gpus_down and brings it back when relit). A GPU that
  * fails behind a down switch goes to repair but leaves gpus_down alone (the rack already
  * counts whole) and interrupts nothing (its GPUs run no job); when the switch comes back the
- * rack's share falls from gpus(r) to rack_down[r]. Each term is at most gpus(r), so
+ * rack's share falls from gpus(r) to down(r). Each term is at most gpus(r), so
  * gpus_down <= gpus_lit and no update underflows. Switch cuts count in gpus_failed_total.
  *
  * The aggregate mode lives in fleet_agg.c; fleet_priv.h holds the state and the helpers the
@@ -99,6 +99,11 @@ static int64_t whole_s(double x)
     return s < 1 ? 1 : s;
 }
 
+uint32_t fleet_rack_down(const dcsim_model *m, uint32_t r)
+{
+    return m->clocks ? m->clocks[r].down : 0;
+}
+
 void fleet_check_site(const dcsim_model *m, uint32_t s)
 {
     DCSIM_ASSERT_SIM(m->site[s].gpus_down <= m->site[s].gpus_lit, dcsim_engine_now(m->eng),
@@ -160,14 +165,19 @@ static void free_streams(gsl_rng **r, uint32_t n)
     free(r);
 }
 
+static void stream_name(char *full, size_t n, const char *kind, const char *name, uint32_t k)
+{
+    if (name)
+        snprintf(full, n, "%s/%s/%u", kind, name, k);
+    else
+        snprintf(full, n, "%s/%u", kind, k);
+}
+
 static gsl_rng *named_stream(const dcsim_model *m, const char *kind, const char *name,
                              uint32_t k)
 {
     char full[256];
-    if (name)
-        snprintf(full, sizeof full, "%s/%s/%u", kind, name, k);
-    else
-        snprintf(full, sizeof full, "%s/%u", kind, k);
+    stream_name(full, sizeof full, kind, name, k);
     return dcsim_stream_alloc(m->sc->seed, m->replication, full);
 }
 
@@ -176,28 +186,34 @@ bool fleet_create(dcsim_model *m)
     const dcsim_scenario *sc = m->sc;
     uint32_t nr = sc->n_racks;
     m->free_hold = UINT32_MAX;
-    fleet_priv *p = calloc(1, sizeof *p + ((size_t)nr + 1) * sizeof p->rack_down[0]);
+    fleet_priv *p = calloc(1, sizeof *p);
     if (!p)
         return false;
     m->fleet = p;
-    m->rack_down = p->rack_down;
-    m->fleet_next = malloc(((size_t)nr + 1) * sizeof *m->fleet_next);
-    if (!m->fleet_next || !(m->fleet_rng = dcsim_stream_alloc(sc->seed, m->replication, "fleet")))
+    if (!(m->fleet_rng = dcsim_stream_alloc(sc->seed, m->replication, "fleet")))
         return false;
-    for (uint32_t r = 0; r < nr; r++)
-        m->fleet_next[r] = -1;
     for (uint32_t s = 0; s < sc->n_sites; s++)
         m->site[s].spares_free = sc->fleet.spare_nodes;
 
     if (sc->fleet.mode == DCSIM_FLEET_DISCRETE) {
-        /* Rack k of a delivery keeps its stream whatever other deliveries do. */
-        if (!(m->rack_rng = calloc((size_t)nr + 1, sizeof *m->rack_rng)))
+        /* aligned_alloc wants a multiple of the alignment: sizeof a clock is one. */
+        m->clocks = aligned_alloc(_Alignof(fleet_clock), ((size_t)nr + 1) * sizeof *m->clocks);
+        if (!m->clocks)
             return false;
+        /* Rack k of a delivery keeps its stream whatever other deliveries do. */
         uint32_t r = 0;
         for (uint32_t i = 0; i < sc->n_deliveries; i++)
-            for (uint32_t k = 0; k < sc->deliveries[i].total; k++, r++)
-                if (!(m->rack_rng[r] = named_stream(m, "rack", sc->deliveries[i].name, k)))
-                    return false;
+            for (uint32_t k = 0; k < sc->deliveries[i].total; k++, r++) {
+                char full[256];
+                stream_name(full, sizeof full, "rack", sc->deliveries[i].name, k);
+                fleet_clock *c = &m->clocks[r];
+                dcsim_stream_state_init(&c->rng, sc->seed, m->replication, full);
+                c->next = -1;
+                c->down = 0;
+                c->model = sc->deliveries[i].rack_model;
+                c->site = 0;
+                c->lit = false;
+            }
     } else if (sc->fleet.mode == DCSIM_FLEET_AGGREGATE) {
         p->n_groups = sc->n_buildings * sc->n_rack_models;
         p->ring_w = (size_t)p->n_groups + sc->n_sites;
@@ -228,7 +244,6 @@ bool fleet_create(dcsim_model *m)
 
 void fleet_destroy(dcsim_model *m)
 {
-    const dcsim_scenario *sc = m->sc;
     if (m->fleet) {
         fleet_priv *p = fleet_priv_of(m);
         free(p->grp_failed);
@@ -240,18 +255,16 @@ void fleet_destroy(dcsim_model *m)
         free(p->ring);
         free(p->hits);
         free(p);
-        m->rack_down = NULL;
     }
-    free_streams(m->rack_rng, sc->n_racks);
     free_streams(m->switch_rng, m->n_switches);
     if (m->fleet_rng)
         gsl_rng_free(m->fleet_rng);
-    free(m->fleet_next);
+    free(m->clocks);
     free(m->switch_down);
     free(m->holds);
-    m->rack_rng = m->switch_rng = NULL;
+    m->switch_rng = NULL;
     m->fleet_rng = NULL;
-    m->fleet_next = NULL;
+    m->clocks = NULL;
     m->switch_down = NULL;
     m->holds = NULL;
     m->n_holds = m->cap_holds = 0;
@@ -285,20 +298,21 @@ void fleet_begin(dcsim_model *m)
 /* Forecast rack r's next failure from its running GPUs (discrete mode). */
 static void forecast(dcsim_model *m, uint32_t r)
 {
-    m->fleet_next[r] = -1;
-    if (m->sc->fleet.mode != DCSIM_FLEET_DISCRETE)
+    if (!m->clocks)
         return;
-    uint32_t up = fleet_model_of(m, r)->gpus - m->rack_down[r];
+    fleet_clock *c = &m->clocks[r];
+    c->next = -1;
+    uint32_t up = m->sc->rack_models[c->model].gpus - c->down;
     double rate = rate_per_gpu(m) * up;
     if (rate <= 0)
         return;     /* nothing running to fail: a repair re-forecasts */
-    int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(m->rack_rng[r],
-                                                                         1.0 / rate));
+    gsl_rng rng = dcsim_stream_view(&c->rng);
+    int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(&rng, 1.0 / rate));
     if (t > m->sc->horizon_s) {
-        m->fleet_next[r] = FLEET_AFTER_RUN;     /* no event to keep in the heap */
+        c->next = FLEET_AFTER_RUN;     /* no event to keep in the heap */
         return;
     }
-    m->fleet_next[r] = t;
+    c->next = t;
     model_schedule(m, t, EV_RACK_FAIL, r);
 }
 
@@ -310,25 +324,26 @@ static void forecast(dcsim_model *m, uint32_t r)
  * the engine pops. Whole-second rounding is monotone, so it keeps the minimum. */
 static void forecast_more(dcsim_model *m, uint32_t r, uint32_t more)
 {
-    if (m->fleet_next[r] < 0) {
+    fleet_clock *c = &m->clocks[r];
+    if (c->next < 0) {
         forecast(m, r);     /* no clock running (rack dark or all its GPUs down) */
         return;
     }
     double rate = rate_per_gpu(m) * more;
     if (rate <= 0)
         return;
-    int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(m->rack_rng[r],
-                                                                         1.0 / rate));
-    if (t >= m->fleet_next[r] || t > m->sc->horizon_s)
+    gsl_rng rng = dcsim_stream_view(&c->rng);
+    int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(&rng, 1.0 / rate));
+    if (t >= c->next || t > m->sc->horizon_s)
         return;
-    m->fleet_next[r] = t;
+    c->next = t;
     model_schedule(m, t, EV_RACK_FAIL, r);
 }
 
 /* Rack r's share of gpus_down while lit. */
 static uint32_t rack_share(const dcsim_model *m, uint32_t r)
 {
-    return fleet_cut_off(m, r) ? fleet_model_of(m, r)->gpus : m->rack_down[r];
+    return fleet_cut_off(m, r) ? fleet_model_of(m, r)->gpus : fleet_rack_down(m, r);
 }
 
 void fleet_rack_lit(dcsim_model *m, uint32_t r)
@@ -337,6 +352,10 @@ void fleet_rack_lit(dcsim_model *m, uint32_t r)
     if (aggregate(m)) {
         fleet_group_rack(m, r, true);
     } else {
+        if (m->clocks) {
+            m->clocks[r].site = s;
+            m->clocks[r].lit = true;
+        }
         /* The gate calls this after gpus_lit grew, and model_touch ran in gate_balance. */
         m->site[s].gpus_down += rack_share(m, r);
         forecast(m, r);
@@ -347,7 +366,10 @@ void fleet_rack_lit(dcsim_model *m, uint32_t r)
 void fleet_rack_dark(dcsim_model *m, uint32_t r)
 {
     uint32_t s = site_of(m, r);
-    m->fleet_next[r] = -1;      /* the pending EV_RACK_FAIL goes stale */
+    if (m->clocks) {
+        m->clocks[r].next = -1;     /* the pending EV_RACK_FAIL goes stale */
+        m->clocks[r].lit = false;
+    }
     if (aggregate(m)) {
         fleet_group_rack(m, r, false);
     } else {
@@ -372,7 +394,7 @@ static void cut_rack(dcsim_model *m, uint32_t r, bool down)
         fleet_group_update(m, g);
         return;
     }
-    uint32_t up = gpus - m->rack_down[r];   /* what the switch takes: GPUs not in repair */
+    uint32_t up = gpus - fleet_rack_down(m, r);    /* what the switch takes: not in repair */
     if (down) {
         st->gpus_down += up;
     } else {
@@ -434,15 +456,19 @@ static void switch_restore(dcsim_model *m, uint32_t sw)
 
 /* ---- discrete failures ---------------------------------------------------------------- */
 
-void fleet_rack_fail(dcsim_model *m, uint32_t r)
+void fleet_rack_fail(dcsim_model *m, uint32_t r, int64_t t)
 {
     const dcsim_scenario *sc = m->sc;
     const dcsim_fleet *f = &sc->fleet;
+    fleet_clock *clk = &m->clocks[r];
+    /* A failure forecast is void once the rack went dark or was re-forecast. */
+    if (clk->next != t)
+        return;
     int64_t now = dcsim_engine_now(m->eng);
-    DCSIM_ASSERT_SIM(m->racks[r].state == RACK_ENERGIZED && f->n_causes > 0, now, sc->seed);
+    DCSIM_ASSERT_SIM(clk->lit && f->n_causes > 0, now, sc->seed);
     model_touch(m);
-    m->fleet_next[r] = -1;
-    gsl_rng *rng = m->rack_rng[r];
+    clk->next = -1;
+    gsl_rng view = dcsim_stream_view(&clk->rng), *rng = &view;
     /* The cause, in proportion to its rate (all causes see the same running GPUs). */
     double u = gsl_rng_uniform(rng) * rate_per_gpu(m), acc = 0;
     uint32_t c = 0;
@@ -452,17 +478,17 @@ void fleet_rack_fail(dcsim_model *m, uint32_t r)
             break;
     }
     const dcsim_failure_cause *cause = &f->causes[c];
-    const dcsim_rack_model *rm = fleet_model_of(m, r);
-    uint32_t s = site_of(m, r);
+    const dcsim_rack_model *rm = &sc->rack_models[clk->model];
+    uint32_t s = clk->site;
     site_state *st = &m->site[s];
-    uint32_t up = rm->gpus - m->rack_down[r];
+    uint32_t up = rm->gpus - clk->down;
     uint32_t k = fleet_takes_gpus(cause, rm);
     if (k > up)
         k = up;
     int64_t repair = model_draw_s(&cause->repair, rng);
     bool cut = fleet_cut_off(m, r);
     if (k > 0) {
-        m->rack_down[r] += k;
+        clk->down += k;
         if (!cut)
             st->gpus_down += k;
         m->gpus_failed_total += k;
@@ -487,6 +513,16 @@ void fleet_rack_fail(dcsim_model *m, uint32_t r)
     forecast(m, r);
 }
 
+void fleet_prefetch(const dcsim_model *m, const dcsim_event *ev)
+{
+    if (!ev)
+        return;
+    if (ev->kind == EV_RACK_FAIL && m->clocks)
+        __builtin_prefetch(&m->clocks[ev->target]);
+    else if ((ev->kind == EV_REPAIR || ev->kind == EV_RELEASE) && ev->target < m->n_holds)
+        __builtin_prefetch(&m->holds[ev->target]);
+}
+
 void fleet_hold_done(dcsim_model *m, uint32_t hi)
 {
     DCSIM_ASSERT_SIM(hi < m->n_holds, dcsim_engine_now(m->eng), m->sc->seed);
@@ -499,9 +535,10 @@ void fleet_hold_done(dcsim_model *m, uint32_t hi)
             switch_restore(m, h.site);
             break;
         }
-        DCSIM_ASSERT_SIM(m->rack_down[h.rack] >= h.gpus, dcsim_engine_now(m->eng), m->sc->seed);
-        m->rack_down[h.rack] -= h.gpus;
-        if (m->racks[h.rack].state == RACK_ENERGIZED) {
+        fleet_clock *clk = &m->clocks[h.rack];
+        DCSIM_ASSERT_SIM(clk->down >= h.gpus, dcsim_engine_now(m->eng), m->sc->seed);
+        clk->down -= h.gpus;
+        if (clk->lit) {
             if (!fleet_cut_off(m, h.rack)) {
                 DCSIM_ASSERT_SIM(m->site[h.site].gpus_down >= h.gpus, dcsim_engine_now(m->eng),
                                  m->sc->seed);

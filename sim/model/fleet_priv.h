@@ -7,13 +7,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dcsim/rng.h"
 #include "model/model.h"
 
-/* fleet_next[r] for a rack whose failure clock runs but lands after the horizon. */
+/* fleet_clock.next for a rack whose failure clock runs but lands after the horizon. */
 #define FLEET_AFTER_RUN INT64_MAX
 
-/* State the fleet needs beyond the fields model.h gives it (m->fleet). The per-rack down
- * counts live in its flexible tail, and m->rack_down points at them. */
+/* One rack's failure process in discrete mode (m->clocks[r]), alone in a cache line: an
+ * EV_RACK_FAIL or a repair touches this and no other per-rack memory (the rack's model, site
+ * and whether it is lit are copied here when it is lit). On a fleet of 90,000 racks the
+ * per-rack state no longer fits a core's cache, and separate arrays (a gsl_rng pointer, the
+ * struct it points to, its state, the next failure, the GPUs down, the rack record) cost a
+ * miss each: docs/performance.md. */
+typedef struct fleet_clock {
+    _Alignas(64) dcsim_stream_state rng;   /* the rack's stream (dcsim_stream_view) */
+    int64_t next;       /* its pending EV_RACK_FAIL, -1 when no clock runs, FLEET_AFTER_RUN */
+    uint32_t down;      /* its GPUs in repair, kept whether or not it is lit */
+    uint32_t model;     /* its rack model (an index into sc->rack_models) */
+    uint32_t site;      /* its site, set when it is lit (a rack is placed by then) */
+    bool lit;           /* energized: racks[r].state == RACK_ENERGIZED */
+} fleet_clock;
+
+/* State the fleet needs beyond the fields model.h gives it (m->fleet). */
 typedef struct fleet_priv {
     /* aggregate mode: groups are building x rack model, g = b * n_rack_models + k */
     uint32_t n_groups;
@@ -32,7 +47,6 @@ typedef struct fleet_priv {
     struct fleet_hit *hits;
     size_t n_hits, cap_hits;
     int64_t last_boundary, next_boundary;   /* failure draws: the last one, the next one */
-    uint32_t rack_down[];    /* m->rack_down */
 } fleet_priv;
 
 /* A failure's interruption, due at its EV_FLEET_HIT. */
@@ -53,6 +67,9 @@ bool fleet_cut_off(const dcsim_model *m, uint32_t r);
 uint32_t fleet_group_of(const dcsim_model *m, uint32_t r);
 /* GPUs one failure of cause c takes from a rack of model rm (before the cap at GPUs up). */
 uint32_t fleet_takes_gpus(const dcsim_failure_cause *c, const dcsim_rack_model *rm);
+/* Rack r's GPUs in repair (discrete mode; none in the other modes, which keep no count
+ * per rack). */
+uint32_t fleet_rack_down(const dcsim_model *m, uint32_t r);
 /* Asserts site s's invariant gpus_down <= gpus_lit. */
 void fleet_check_site(const dcsim_model *m, uint32_t s);
 

@@ -102,7 +102,7 @@ static void check_gpus(const dcsim_model *m)
         for (uint32_t r = 0; r < sc->n_racks; r++)
             if (m->racks[r].state == RACK_ENERGIZED)
                 down[sc->buildings[m->racks[r].building].site] +=
-                    fleet_cut_off(m, r) ? fleet_model_of(m, r)->gpus : m->rack_down[r];
+                    fleet_cut_off(m, r) ? fleet_model_of(m, r)->gpus : fleet_rack_down(m, r);
     }
     for (uint32_t s = 0; s < sc->n_sites; s++)
         if (down[s] != m->site[s].gpus_down) {

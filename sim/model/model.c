@@ -427,6 +427,7 @@ static void settle(dcsim_model *m)
 
 void model_handle(dcsim_model *m, const dcsim_event *ev)
 {
+    fleet_prefetch(m, dcsim_engine_peek(m->eng));
     model_dispatch(m, ev);
     settle(m);
 }
@@ -479,9 +480,7 @@ void model_dispatch(dcsim_model *m, const dcsim_event *ev)
         }
         break;
     case EV_RACK_FAIL:
-        /* A rack's failure forecast is void once the rack went dark or was re-forecast. */
-        if (m->fleet_next[ev->target] == ev->time)
-            fleet_rack_fail(m, ev->target);
+        fleet_rack_fail(m, ev->target, ev->time);
         break;
     case EV_REPAIR:
     case EV_RELEASE:

@@ -31,7 +31,7 @@ enum {
     EV_HOUR,             /* 0: weather, PUE and PPA output move on by an hour */
     EV_BATTERY,          /* sites: a battery ran empty or full; stale unless time matches */
     EV_RACK_FAIL,        /* racks: the next failure of an energized rack (discrete mode);
-                          * stale unless time matches fleet_next[rack] */
+                          * stale unless time matches the rack's clock (fleet.c) */
     EV_REPAIR,           /* repair records: GPUs come back */
     EV_SWITCH_FAIL,      /* switch groups: a leaf switch fails */
     EV_FLEET_STEP,       /* 0: aggregate-mode failures and returns for one sample step */
@@ -185,10 +185,8 @@ typedef struct dcsim_model {
 
     /* fleet (fleet.c) */
     struct fleet_priv *fleet;    /* the fleet's own state (aggregate groups, returns, hits) */
-    gsl_rng **rack_rng;          /* per rack: failure process (discrete mode) */
-    int64_t *fleet_next;         /* per rack: time of its pending EV_RACK_FAIL, -1 when no
-                                  * clock runs, FLEET_AFTER_RUN when it lands after the run */
-    uint32_t *rack_down;         /* per rack: GPUs down now */
+    struct fleet_clock *clocks;  /* per rack: failure process, GPUs in repair (discrete
+                                  * mode only; fleet_priv.h) */
     gsl_rng *fleet_rng;          /* aggregate mode and cause picks */
     gsl_rng **switch_rng;        /* per switch group */
     uint32_t n_switches;
@@ -272,10 +270,14 @@ void fleet_begin(dcsim_model *m);
  * process. */
 void fleet_rack_lit(dcsim_model *m, uint32_t rack);
 void fleet_rack_dark(dcsim_model *m, uint32_t rack);
-void fleet_rack_fail(dcsim_model *m, uint32_t rack);
+/* The EV_RACK_FAIL of `rack` at time t: a failure, unless the rack's clock moved since. */
+void fleet_rack_fail(dcsim_model *m, uint32_t rack, int64_t t);
 void fleet_switch_fail(dcsim_model *m, uint32_t sw);
 void fleet_step(dcsim_model *m);
 void fleet_hit_due(dcsim_model *m, uint32_t h);
+/* Start loading the per-rack or per-hold record that event ev (the next one, or NULL) will
+ * touch, so that on a big fleet its cache miss overlaps the event being handled now. */
+void fleet_prefetch(const dcsim_model *m, const dcsim_event *ev);
 /* A hold record is done: repaired GPUs (or a spare) come back, or released GPUs free up. */
 void fleet_hold_done(dcsim_model *m, uint32_t hold);
 /* Take a hold record (grows the pool); UINT32_MAX when out of memory. */

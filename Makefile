@@ -77,6 +77,9 @@ VALGRIND_STAMP := $(BUILD)/.deps-valgrind-ok
 # Chromium only for the test that opens the report headless (tests/test_plots.c).
 CHROME_PKGS := chromium
 CHROME_STAMP := $(BUILD)/.deps-chromium-ok
+# PyYAML for make bench only: bench/scale.py writes the scaled scenarios, bench/fleet.py reads
+# the twin's scenario.
+BENCH_STAMP := $(BUILD)/.deps-bench-ok
 # make run: replications of its short Monte Carlo (a few minutes at most on two cores).
 RUN_MC ?= 200
 
@@ -99,6 +102,10 @@ $(MPI_STAMP): tools/deps.sh
 
 $(CHROME_STAMP): tools/deps.sh
 	@sh tools/deps.sh $(CHROME_PKGS)
+	@mkdir -p $(@D) && touch $@
+
+$(BENCH_STAMP): tools/deps.sh
+	@sh tools/deps.sh python3-yaml
 	@mkdir -p $(@D) && touch $@
 
 $(VALGRIND_STAMP): tools/deps.sh
@@ -223,7 +230,7 @@ ubsan:
 	$(MAKE) BUILD=build-ubsan OPT="-O1 -g -DDCSIM_DEBUG" \
 	    SAN="-fsanitize=undefined -fno-sanitize-recover=all" test-unit
 
-bench: $(BENCH_BIN) $(BUILD)/dcsim | $(DEPS_STAMP)
+bench: $(BENCH_BIN) $(BUILD)/dcsim | $(DEPS_STAMP) $(BENCH_STAMP)
 	@sh bench/run.sh $(BUILD)/bench
 
 clean:

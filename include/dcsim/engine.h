@@ -39,13 +39,14 @@ dcsim_engine *dcsim_engine_create(dcsim_event_fn handler, void *ctx, size_t capa
                                   uint32_t n_targets);
 void dcsim_engine_destroy(dcsim_engine *e);
 
-/* Keep events due more than a bucket of `width` time units ahead (up to 4096 buckets ahead)
- * out of the heap, in a calendar of buckets that are poured into the heap one at a time
- * (0: off, the default). The order in which events run is the same either way; only the
- * speed differs: with many events pending far ahead (a failure clock per rack, weeks out),
- * the heap stays small enough for the cache. Choose a width that holds a few hundred events
- * or fewer. Call it before the first event is scheduled. Returns DCSIM_ENOMEM or DCSIM_OK. */
-dcsim_status dcsim_engine_set_calendar(dcsim_engine *e, dcsim_time width);
+/* Keep events due more than a bucket of 2^width_log2 time units ahead (up to 256 buckets
+ * ahead) out of the heap, in a calendar of buckets that are poured into the heap one at a
+ * time (-1: off, the default). The order in which events run is the same either way; only
+ * the speed differs: with many events pending far ahead (a failure clock per rack, weeks
+ * out), the heap stays small enough for the cache. Choose a width that holds a few thousand
+ * events or fewer. Call it before the first event is scheduled. Returns DCSIM_ENOMEM or
+ * DCSIM_OK. */
+dcsim_status dcsim_engine_set_calendar(dcsim_engine *e, int width_log2);
 
 /* Current simulated time. */
 dcsim_time dcsim_engine_now(const dcsim_engine *e);

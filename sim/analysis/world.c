@@ -60,9 +60,9 @@ dcsim_status dcsim_world_create(const dcsim_scenario *sc, uint64_t replication,
      * commissioning per rack, plus activities and tranches. */
     size_t hint = (size_t)sc->n_racks + sc->n_activities + sc->n_tranches + 16;
     w->eng = dcsim_engine_create(on_event, w, hint, 0);
-    /* Events more than an hour ahead wait in the engine's calendar (most of them are racks'
-     * next failures, weeks out): an hour of a 90,000-rack fleet is a few hundred events. */
-    if (w->eng && dcsim_engine_set_calendar(w->eng, 3600) == DCSIM_OK)
+    /* Events more than 2^16 s (18 h) ahead wait in the engine's calendar (most of them are
+     * racks' next failures, weeks out): 18 h of a 90,000-rack fleet are ~5,000 events. */
+    if (w->eng && dcsim_engine_set_calendar(w->eng, 16) == DCSIM_OK)
         w->model = model_create(sc, replication, w->eng, &w->log);
     if (!w->eng || !w->model || dcsim_recorder_init(&w->rec, sc) != DCSIM_OK) {
         dcsim_world_destroy(w);

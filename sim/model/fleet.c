@@ -65,13 +65,10 @@ uint32_t fleet_group_of(const dcsim_model *m, uint32_t r)
            m->sc->deliveries[m->racks[r].delivery].rack_model;
 }
 
-/* Every cause's rate per running GPU-second, summed. */
+/* Every cause's rate per running GPU-second, summed (once, in fleet_create). */
 static double rate_per_gpu(const dcsim_model *m)
 {
-    double r = 0;
-    for (uint32_t c = 0; c < m->sc->fleet.n_causes; c++)
-        r += m->sc->fleet.causes[c].rate_per_gpu_s;
-    return r;
+    return fleet_priv_of(m)->rate_per_gpu_s;
 }
 
 /* GPUs one failure of cause c takes from a rack of model rm (before the cap at GPUs up). */
@@ -190,6 +187,8 @@ bool fleet_create(dcsim_model *m)
     if (!p)
         return false;
     m->fleet = p;
+    for (uint32_t c = 0; c < sc->fleet.n_causes; c++)
+        p->rate_per_gpu_s += sc->fleet.causes[c].rate_per_gpu_s;
     if (!(m->fleet_rng = dcsim_stream_alloc(sc->seed, m->replication, "fleet")))
         return false;
     for (uint32_t s = 0; s < sc->n_sites; s++)

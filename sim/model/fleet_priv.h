@@ -30,6 +30,7 @@ typedef struct fleet_clock {
 
 /* State the fleet needs beyond the fields model.h gives it (m->fleet). */
 typedef struct fleet_priv {
+    double rate_per_gpu_s;   /* every cause's failure rate per running GPU-second, summed */
     /* aggregate mode: groups are building x rack model, g = b * n_rack_models + k */
     uint32_t n_groups;
     uint64_t *grp_failed;    /* GPUs in repair from lit racks (expected, racks are not told) */

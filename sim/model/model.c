@@ -96,6 +96,14 @@ int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsi
     return model_draw_s(d, r);
 }
 
+/* A count as a double. Counts stay far below 2^63, and from a signed integer the conversion is
+ * one instruction where from an unsigned 64-bit one it is a dozen: model_touch runs at every
+ * state change. */
+static inline double u2d(uint64_t x)
+{
+    return (double)(int64_t)x;
+}
+
 void model_touch(dcsim_model *m)
 {
     int64_t now = dcsim_engine_now(m->eng);
@@ -108,19 +116,20 @@ void model_touch(dcsim_model *m)
         stranded += st->n_stranded;
         shed += st->n_shed;
         m->throttle_it_j += st->it_w * (1.0 - st->cap) * dt;
-        double up = (double)st->gpus_lit - (double)st->gpus_down;
-        m->gpu_lit_s += (double)st->gpus_lit * dt;
+        double lit = u2d(st->gpus_lit), down = u2d(st->gpus_down), busy = u2d(st->gpus_busy);
+        m->gpu_lit_s += lit * dt;
         m->facility_j += st->facility_w * dt;
         m->supplied_j += (st->facility_w - st->battery_w) * dt;
-        m->gpu_down_s += (double)st->gpus_down * dt;
-        m->gpu_busy_s += (double)st->gpus_busy * dt;
-        m->gpu_stuck_s += (double)st->gpus_stuck * dt;
-        double idle = up - (double)st->gpus_busy - (double)st->gpus_held;
+        m->gpu_down_s += down * dt;
+        m->gpu_busy_s += busy * dt;
+        m->gpu_stuck_s += u2d(st->gpus_stuck) * dt;
+        double idle = lit - down - busy - u2d(st->gpus_held);
         m->gpu_idle_s += (idle > 0 ? idle : 0) * dt;
     }
-    for (uint32_t s = 0; s < m->sc->n_sources; s++) {
+    for (uint32_t k = 0; k < m->n_storage; k++) {
+        uint32_t s = m->storage_ids[k];
         const dcsim_source *src = &m->sc->sources[s];
-        if (src->type != DCSIM_SOURCE_STORAGE || m->batt_w[s] == 0)
+        if (m->batt_w[s] == 0)
             continue;
         double flow = m->batt_w[s] * dt;     /* + delivered to the load, - drawn to charge */
         if (flow < 0)
@@ -128,8 +137,9 @@ void model_touch(dcsim_model *m)
         m->battery_loss_j += flow < 0 ? -flow * (1 - src->charge_eff)
                                       : flow * (1 / src->discharge_eff - 1);
     }
+    double unserved = m->inference_want - m->inference_busy;
     m->inference_served_s += m->inference_busy * dt;
-    m->inference_unserved_s += fmax(0, m->inference_want - m->inference_busy) * dt;
+    m->inference_unserved_s += (unserved > 0 ? unserved : 0) * dt;
     m->stranded_rack_s += stranded * dt;
     m->shed_rack_s += shed * dt;
     m->unit_up_s += (double)(m->units_online - m->units_down) * dt;
@@ -321,6 +331,11 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
     m->src_cf = calloc(ns + 1, sizeof *m->src_cf);
     m->soc_j = calloc(ns + 1, sizeof *m->soc_j);
     m->batt_w = calloc(ns + 1, sizeof *m->batt_w);
+    m->storage_ids = malloc((ns + 1) * sizeof *m->storage_ids);
+    if (m->storage_ids)
+        for (uint32_t s = 0; s < ns; s++)
+            if (sc->sources[s].type == DCSIM_SOURCE_STORAGE)
+                m->storage_ids[m->n_storage++] = s;
     m->unit_state = calloc(sc->n_tranches + 1, sizeof *m->unit_state);
     m->dl_next = calloc(nd + 1, sizeof *m->dl_next);
     m->dl_first_rack = calloc(nd + 1, sizeof *m->dl_first_rack);
@@ -329,7 +344,7 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
     bool ok = m->act_unmet && m->act_needs_unmet && m->act_work_done && m->act_failed &&
               m->act_start && m->act_finish && m->act_last && m->src_online_w &&
               m->src_down_w && m->src_curtailed && m->src_cf && m->soc_j && m->batt_w &&
-              m->unit_state && m->dl_next && m->dl_first_rack && m->dl_t0 && m->racks &&
+              m->storage_ids && m->unit_state && m->dl_next && m->dl_first_rack && m->dl_t0 && m->racks &&
               make_streams(m) && reverse(sc, false, &m->dep_first, &m->dep_list) &&
               reverse(sc, true, &m->need_first, &m->need_list) && make_sites(m) &&
               make_buildings(m) && fleet_create(m) && workload_create(m);
@@ -397,6 +412,7 @@ void model_destroy(dcsim_model *m)
                       m->dep_first, m->dep_list, m->need_first, m->need_list, m->act_start,
                       m->act_finish, m->act_last, m->src_online_w, m->src_down_w,
                       m->src_curtailed, m->src_cf, m->unit_state, m->soc_j, m->batt_w,
+                      m->storage_ids,
                       m->site, m->bld_pue, m->bld_it_w, m->bld_energized, m->bld_assigned, m->bld_reserved, m->bld_assigned_w,
                       m->bld_pue_table, m->bld_ready, m->crew_busy, m->install_q,
                       m->site_ambient_c, m->bld_model_lit, m->dl_next, m->dl_first_rack, m->dl_t0, m->racks};

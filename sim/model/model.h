@@ -149,6 +149,8 @@ typedef struct dcsim_model {
     /* storage */
     double *soc_j;               /* per source (storage only) */
     double *batt_w;              /* per source: + discharging, - charging */
+    uint32_t *storage_ids;       /* the storage sources, for model_touch */
+    uint32_t n_storage;
     int64_t batt_settled;        /* SOC is exact as of this time */
 
     /* sites, buildings */

@@ -64,4 +64,8 @@ char *dcsim_format_duration(double seconds, char *buf, size_t buf_len);
 int64_t dcsim_days_from_civil(int64_t y, unsigned m, unsigned d);
 void dcsim_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 
+/* Wall-clock seconds on the monotonic clock, from an arbitrary origin: for timing a phase
+ * (progress bars, `dcsim run`'s timings), never for anything simulated. */
+double dcsim_wall_s(void);
+
 #endif

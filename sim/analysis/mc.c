@@ -3,6 +3,7 @@
  * Determinism for any thread count: a replication writes only its own slots (or adds
  * integers, which commute), and every reduction walks the replications in index order. */
 #include "dcsim/mc.h"
+#include "dcsim/units.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -72,20 +73,13 @@ typedef struct pool {
     uint64_t base, n, next, done;
     pthread_mutex_t lock;
     bool progress;
-    struct timespec t0;
+    double t0;          /* dcsim_wall_s at the start */
     const char *what;
 } pool;
 
-static double since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
 static void draw_progress(pool *p, uint64_t done)
 {
-    double el = since(&p->t0), rate = el > 0 ? (double)done / el : 0;
+    double el = dcsim_wall_s() - p->t0, rate = el > 0 ? (double)done / el : 0;
     double left = rate > 0 ? (double)(p->n - done) / rate : 0;
     int width = 30, fill = (int)((double)width * (double)done / (double)p->n);
     fprintf(stderr, "\r%s [%.*s%*s] %llu/%llu, %.1f/s, %.0f s left ", p->what, fill,
@@ -125,7 +119,7 @@ uint64_t mc_run_pool(dcsim_mc *mc, uint64_t base, uint64_t n, mc_task_fn fn, voi
     pool p = {.mc = mc, .fn = fn, .arg = arg, .base = base, .n = n,
               .progress = mc->o.progress, .what = what};
     pthread_mutex_init(&p.lock, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &p.t0);
+    p.t0 = dcsim_wall_s();
     unsigned k = mc->o.threads;
     pthread_t *th = calloc(k, sizeof *th);
     unsigned started = 0;

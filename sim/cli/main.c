@@ -248,10 +248,16 @@ static int cmd_run(int argc, char **argv, const cli_opts *o)
     if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
         return fail(&d);
 
+    /* Timings for the closing lines: set-up (the model's arrays and streams), the event loop,
+     * and writing the outputs. */
+    double t0 = dcsim_wall_s(), t1 = t0, t2 = t0;
     dcsim_world *w = NULL;
     dcsim_status st = dcsim_world_create(sc, 0, &w, &d);
-    if (!st)
+    if (!st) {
+        t1 = dcsim_wall_s();
         st = dcsim_world_run(w, &d);
+        t2 = dcsim_wall_s();
+    }
 
     char out[4096];
     if (o->output)
@@ -260,11 +266,15 @@ static int cmd_run(int argc, char **argv, const cli_opts *o)
         default_output(sc, out, sizeof out);
     if (!st)
         st = write_out(out, o->force, argc, argv, write_run, w, &d);
+    double t3 = dcsim_wall_s();
     if (!st && !o->quiet) {
+        uint64_t events = dcsim_world_events_handled(w);
         printf("dcsim %s: %s, seed %llu, %llu events\n", DCSIM_VERSION, sc->name,
-               (unsigned long long)sc->seed, (unsigned long long)dcsim_world_events_handled(w));
+               (unsigned long long)sc->seed, (unsigned long long)events);
         print_milestones(sc, w, stdout);
         printf("wrote %s/\n", out);
+        printf("simulated in %.3f s (%.3g events/s); set up in %.3f s, written in %.3f s\n",
+               t2 - t1, t2 > t1 ? (double)events / (t2 - t1) : 0.0, t1 - t0, t3 - t2);
     }
     dcsim_world_destroy(w);
     dcsim_scenario_free(sc);

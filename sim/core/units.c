@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* One accepted unit: its spelling (case-sensitive) and what one of it is in SI. */
 typedef struct unit {
@@ -494,4 +495,11 @@ char *dcsim_format_duration(double seconds, char *buf, size_t buf_len)
     else
         snprintf(buf, buf_len, "%.2fy", seconds / DCSIM_YEAR_S);
     return buf;
+}
+
+double dcsim_wall_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }

@@ -6,9 +6,11 @@
  * building and rack model each sample step, returns kept in a ring of future steps).
  *
  * Hazard: a cause fails at rate_per_gpu_s per *running* GPU, so a rack's failure rate is
- * sum(rates) x (its GPUs - those in repair); a failure re-forecasts it and a repair adds a
- * second clock (forecast_more), both exact for a memoryless process. Both modes agree with
- * MTBF / (MTBF + MTTR) per failure unit (a GPU, a node of gpus_per_node, a rack).
+ * sum(rates) x (its GPUs - those in repair). In discrete mode a lit rack's clock runs at the
+ * rate of all its GPUs, and a failure it proposes is kept with probability up / gpus
+ * (thinning): exact for the changing rate, with nothing to redraw when GPUs come back. Both
+ * modes agree with MTBF / (MTBF + MTTR) per failure unit (a GPU, a node of gpus_per_node, a
+ * rack).
  *
  * What site.gpus_down counts (discrete and off modes), summed over energized racks r:
  *     switch of r down ? gpus(r) : down(r)
@@ -294,47 +296,28 @@ void fleet_begin(dcsim_model *m)
 }
 /* ---- racks lit and dark, switches ---------------------------------------------------- */
 
-/* Forecast rack r's next failure from its running GPUs (discrete mode). */
+/* Propose rack r's next failure (discrete mode): its clock runs at the rate of all its GPUs,
+ * up or in repair, and fleet_rack_fail keeps a proposal with probability up / gpus. This is
+ * thinning (Lewis and Shedler 1979): the kept failures are a Poisson process at the rate of
+ * the GPUs up at each moment, exactly, however GPUs fail and come back, and a repair has
+ * nothing to redraw. The proposals that fall on GPUs in repair are about the share of GPUs
+ * down (~0.1% on the shipped scenarios): an event each, against the redraw per repair and the
+ * stale events it left in the heap. */
 static void forecast(dcsim_model *m, uint32_t r)
 {
     if (!m->clocks)
         return;
     fleet_clock *c = &m->clocks[r];
     c->next = -1;
-    uint32_t up = m->sc->rack_models[c->model].gpus - c->down;
-    double rate = rate_per_gpu(m) * up;
+    double rate = rate_per_gpu(m) * m->sc->rack_models[c->model].gpus;
     if (rate <= 0)
-        return;     /* nothing running to fail: a repair re-forecasts */
+        return;
     gsl_rng rng = dcsim_stream_view(&c->rng);
     int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(&rng, 1.0 / rate));
     if (t > m->sc->horizon_s) {
         c->next = FLEET_AFTER_RUN;     /* no event to keep in the heap */
         return;
     }
-    c->next = t;
-    model_schedule(m, t, EV_RACK_FAIL, r);
-}
-
-/* `more` GPUs of energized rack r came back from repair. Its failure time is the first of two
- * independent clocks: the pending one, still exponential at the old rate (memoryless), and a
- * new one at the rate the returning GPUs add. The first of the two is exponential at the sum,
- * as a fresh forecast would be, and when the pending clock wins no event is pushed and the
- * pending one does not go stale: on a big fleet a redraw at every repair doubled the events
- * the engine pops. Whole-second rounding is monotone, so it keeps the minimum. */
-static void forecast_more(dcsim_model *m, uint32_t r, uint32_t more)
-{
-    fleet_clock *c = &m->clocks[r];
-    if (c->next < 0) {
-        forecast(m, r);     /* no clock running (rack dark or all its GPUs down) */
-        return;
-    }
-    double rate = rate_per_gpu(m) * more;
-    if (rate <= 0)
-        return;
-    gsl_rng rng = dcsim_stream_view(&c->rng);
-    int64_t t = dcsim_engine_now(m->eng) + whole_s(gsl_ran_exponential(&rng, 1.0 / rate));
-    if (t >= c->next || t > m->sc->horizon_s)
-        return;
     c->next = t;
     model_schedule(m, t, EV_RACK_FAIL, r);
 }
@@ -465,9 +448,16 @@ void fleet_rack_fail(dcsim_model *m, uint32_t r, int64_t t)
         return;
     int64_t now = dcsim_engine_now(m->eng);
     DCSIM_ASSERT_SIM(clk->lit && f->n_causes > 0, now, sc->seed);
-    model_touch(m);
     clk->next = -1;
     gsl_rng view = dcsim_stream_view(&clk->rng), *rng = &view;
+    const dcsim_rack_model *rm = &sc->rack_models[clk->model];
+    uint32_t up = rm->gpus - clk->down;
+    /* Thinning (forecast): the proposal stands for a failure with probability up / gpus. */
+    if (clk->down > 0 && gsl_rng_uniform(rng) * rm->gpus >= up) {
+        forecast(m, r);
+        return;
+    }
+    model_touch(m);
     /* The cause, in proportion to its rate (all causes see the same running GPUs). */
     double u = gsl_rng_uniform(rng) * rate_per_gpu(m), acc = 0;
     uint32_t c = 0;
@@ -477,10 +467,8 @@ void fleet_rack_fail(dcsim_model *m, uint32_t r, int64_t t)
             break;
     }
     const dcsim_failure_cause *cause = &f->causes[c];
-    const dcsim_rack_model *rm = &sc->rack_models[clk->model];
     uint32_t s = clk->site;
     site_state *st = &m->site[s];
-    uint32_t up = rm->gpus - clk->down;
     uint32_t k = fleet_takes_gpus(cause, rm);
     if (k > up)
         k = up;
@@ -537,13 +525,12 @@ void fleet_hold_done(dcsim_model *m, uint32_t hi)
         fleet_clock *clk = &m->clocks[h.rack];
         DCSIM_ASSERT_SIM(clk->down >= h.gpus, dcsim_engine_now(m->eng), m->sc->seed);
         clk->down -= h.gpus;
-        if (clk->lit) {
-            if (!fleet_cut_off(m, h.rack)) {
-                DCSIM_ASSERT_SIM(m->site[h.site].gpus_down >= h.gpus, dcsim_engine_now(m->eng),
-                                 m->sc->seed);
-                m->site[h.site].gpus_down -= h.gpus;
-            }
-            forecast_more(m, h.rack, h.gpus);   /* more GPUs running: a higher rate */
+        /* The rack's clock runs on (thinning, forecast): more GPUs up only make its next
+         * proposal likelier to stand. */
+        if (clk->lit && !fleet_cut_off(m, h.rack)) {
+            DCSIM_ASSERT_SIM(m->site[h.site].gpus_down >= h.gpus, dcsim_engine_now(m->eng),
+                             m->sc->seed);
+            m->site[h.site].gpus_down -= h.gpus;
         }
         break;
     case HOLD_SPARE_BACK:

@@ -188,31 +188,42 @@ fi
 # Issue 8's SimPy twin of a whole-model case: bench/fleet.yaml is a fleet alone in discrete
 # failures; bench/fleet.py reads the same file and simulates the same process in SimPy. Both
 # availabilities must agree within three standard errors of their difference, and dcsim must
-# simulate at least 50 times the rack-years per second (its wall time includes loading the
-# scenario and writing the outputs; SimPy's is its env.run() alone).
+# simulate at least 50 times the rack-years per second. Like for like: SimPy's time is its
+# env.run(), dcsim's its event loop ("simulated in", which dcsim run prints); dcsim's whole
+# wall time (loading the scenario and writing the outputs too) is printed beside it. Best of 3
+# on each side, the same seed each time, so only the time differs.
 if [ -x "$dcsim" ] && [ -x /usr/bin/time ]; then
     echo "== fleet twin: $dcsim run bench/fleet.yaml (best of 3)"
-    best=""
+    best=""; best_wall=""
     for i in 1 2 3; do
-        if ! /usr/bin/time -f "%e" -o "$mc_dir/time" "$dcsim" run "$here/fleet.yaml" -q \
-                -o "$mc_dir/fleet" --force; then
+        if ! /usr/bin/time -f "%e" -o "$mc_dir/time" "$dcsim" run "$here/fleet.yaml" \
+                -o "$mc_dir/fleet" --force >"$mc_dir/fleet.out"; then
             echo "run.sh: dcsim run bench/fleet.yaml failed" >&2
             status=1
             break
         fi
-        secs=$(cat "$mc_dir/time")
+        secs=$(awk '$1 == "simulated" && $2 == "in" { print $3 }' "$mc_dir/fleet.out")
+        if [ -z "$secs" ]; then
+            echo "run.sh: dcsim run printed no 'simulated in' line" >&2
+            status=1
+            break
+        fi
+        wall=$(cat "$mc_dir/time")
         if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'
         then best=$secs; fi
+        if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'
+        then best_wall=$wall; fi
     done
     if [ -n "$best" ] && [ -f "$mc_dir/fleet/summary.csv" ]; then
         d="$mc_dir/fleet"
-        awk -v s="$best" -v gh="$(summary_value "$d" gpu_hours_energized)" \
+        awk -v s="$best" -v w="$best_wall" -v gh="$(summary_value "$d" gpu_hours_energized)" \
             -v g="$(summary_value "$d" gpus_energized)" -v r="$(summary_value "$d" racks_energized)" \
             -v a="$(summary_value "$d" gpu_availability)" -v f="$(summary_value "$d" gpus_failed)" \
             -v e="$(summary_value "$d" events_handled)" 'BEGIN {
             ry = gh / (g / r) / 8766
-            printf "dcsim_fleet racks=%d seconds=%.3f rack_years=%.0f rack_years_per_s=%.0f " \
-                   "availability=%s gpus_failed=%d events=%d\n", r, s, ry, ry / s, a, f, e }' \
+            printf "dcsim_fleet racks=%d seconds=%.3f wall_seconds=%.2f rack_years=%.0f " \
+                   "rack_years_per_s=%.0f wall_rack_years_per_s=%.0f availability=%s " \
+                   "gpus_failed=%d events=%d\n", r, s, w, ry, ry / s, ry / w, a, f, e }' \
             | tee -a "$out"
     fi
     # SimPy's best of 3 too: the same seed each time, so only the time differs.
@@ -233,7 +244,7 @@ fi
 echo
 # Each line is "name key=value ...": keep the last value of each (name, key) pair.
 results=${BENCH_RESULTS:-$here/results.csv}
-awk -v csv="$results.tmp" -v machine="$(uname -m) $(nproc) cores, $(date -u +%Y-%m-%d)" '
+awk -v csv="$results.tmp" -v machine="$(uname -m) $(nproc) cores $(date -u +%Y-%m-%d)" '
 function val(name, key) { return ((name SUBSEP key) in v) ? v[name, key] : "" }
 # One row of the table, and of results.csv (no field holds a comma or a quote).
 function row(what, got, target, verdict) {
@@ -348,10 +359,14 @@ END {
     fd = val("dcsim_fleet", "gpus_failed"); fs = val("simpy_fleet", "gpus_taken")
     if (fd != "" && fs != "") row("  GPUs failed dcsim / SimPy", sprintf("%d / %d", fd, fs), "", "")
     yd = val("dcsim_fleet", "rack_years_per_s"); ys = val("simpy_fleet", "rack_years_per_s")
-    row("fleet twin rack-years/s (dcsim)", yd, "", "")
-    row("fleet twin rack-years/s (SimPy)", ys, "", "")
+    row("fleet twin rack-years/s (dcsim loop)", yd, "", "")
+    row("fleet twin rack-years/s (SimPy loop)", ys, "", "")
     q = (yd != "" && ys != "" && ys + 0 > 0) ? sprintf("%.1f", yd / ys) : ""
     row("  dcsim / SimPy", q, ">= 50", judge(q, 50))
+    yw = val("dcsim_fleet", "wall_rack_years_per_s")
+    if (yw != "" && ys != "" && ys + 0 > 0)
+        row("  dcsim whole run / SimPy loop", sprintf("%.1f", yw / ys), "", \
+            "(dcsim loading and writing too)")
     row("machine", machine, "", "")
     exit (fails > 0 ? 1 : 0)
 }' "$out" || status=1

@@ -7,11 +7,14 @@ the same elements, dates and random distributions; only sizes change:
 
 - racks x k: every building's IT capacity, rack positions and install rate, every delivery's
   racks per month and total, every power source's capacity (grid and PPA capacity, a
-  generation unit's capacity, a battery's power and energy), the spare nodes, the GPUs jobs and
-  inference want, a job's FLOP (so it runs as long), and the thresholds of conditions on fleet-sized metrics (milestones and
-  jobs' `start_when`). Deliveries keep their months, so the buildout's shape is the same with
-  k times the racks at every date: each rack's failures, repairs and gate decisions are the
-  work that grows, and the fixed work (loading, stages, tranches, sample steps) does not.
+  generation unit's capacity, a battery's power and energy), the spare nodes, the inference
+  demand, and the thresholds of milestones on fleet-sized metrics. Deliveries keep their
+  months, so the buildout's shape is the same with k times the racks at every date: each
+  rack's failures, repairs and gate decisions are the work that grows, and the fixed work
+  (loading, stages, tranches, sample steps) does not.
+  Jobs keep their size: a job is the job's, not the campus's. A frontier run 16 times as
+  big fails 16 times as often and spends its life restarting (Abilene's at x16: goodput 2%,
+  never done), which would time the model's reaction to that job, not scaling.
 - horizon x h: the horizon only; the campus then runs h times as long at full size.
 - MODE (optional): failures.mode for the copy, e.g. discrete.
 
@@ -33,7 +36,7 @@ except ImportError:
     sys.exit(3)
 
 QUANTITY = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([A-Za-z/]*)\s*$")
-# A condition on a metric that grows with the fleet: "racks_energized >= 5840".
+# A milestone on a metric that grows with the fleet: "racks_energized >= 5840".
 FLEET_METRICS = ("it_energized_mw", "it_mw", "facility_mw", "supply_mw", "racks_",
                  "gpus_")
 CONDITION = re.compile(r"^(\s*)([a-z_]+)(\s*[<>]=?\s*)([0-9.eE+-]+)(\s*)$")
@@ -56,14 +59,6 @@ def scale_quantity(text, k, where):
     if not m:
         fail("%s: '%s' is not a number with a unit" % (where, text))
     return number_text(float(m.group(1)) * k) + m.group(2)
-
-
-def scale_gpus(text, k, where):
-    """`gpus` of a job: a number or 'up to N'."""
-    t = str(text).strip()
-    if t.startswith("up to "):
-        return "up to " + scale_quantity(t[len("up to "):], k, where)
-    return scale_quantity(t, k, where)
 
 
 def scale_condition(text, k):
@@ -114,12 +109,6 @@ def scale(doc, k, h, mode):
     spares = (doc.get("failures") or {}).get("spares")
     if spares:
         scale_keys(spares, ("nodes",), k, "failures.spares")
-    for name, j in (doc.get("jobs") or {}).items():
-        if "gpus" in j:
-            j["gpus"] = scale_gpus(j["gpus"], k, "jobs.%s.gpus" % name)
-        scale_keys(j, ("min_gpus", "flop"), k, "jobs." + name)   # flop: the same duration
-        if "start_when" in j:
-            j["start_when"] = scale_condition(j["start_when"], k)
     inf = doc.get("inference")
     if inf:
         scale_keys(inf, ("gpus", "max_gpus"), k, "inference")

@@ -14,14 +14,16 @@ typedef int64_t dcsim_time;
 
 #define DCSIM_TIME_NEVER INT64_MAX
 
-/* A pending event: a small plain struct. kind and target are the model's business (a kind
- * of event and an index into a model array); gen is stamped by the engine for cancellation. */
+/* A pending event: a small plain struct. kind, target and aux are the model's business (a
+ * kind of event, an index into a model array, and a second word: dcsim_engine_schedule_aux);
+ * gen is stamped by the engine for cancellation. aux fills what was padding: 32 bytes. */
 typedef struct dcsim_event {
     dcsim_time time;
     uint64_t seq;
     uint32_t kind;
     uint32_t target;
     uint32_t gen;
+    uint32_t aux;
 } dcsim_event;
 
 typedef struct dcsim_engine dcsim_engine;
@@ -55,6 +57,10 @@ dcsim_time dcsim_engine_now(const dcsim_engine *e);
  * or DCSIM_ENOMEM if the heap could not grow (the event is then not scheduled). */
 dcsim_status dcsim_engine_schedule(dcsim_engine *e, dcsim_time t, uint32_t kind,
                                    uint32_t target);
+
+/* dcsim_engine_schedule with a second word of payload, aux, handed back in the event. */
+dcsim_status dcsim_engine_schedule_aux(dcsim_engine *e, dcsim_time t, uint32_t kind,
+                                       uint32_t target, uint32_t aux);
 
 /* Cancel every pending event of `target`: they are skipped when popped (generation check). */
 void dcsim_engine_cancel_target(dcsim_engine *e, uint32_t target);

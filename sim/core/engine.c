@@ -16,6 +16,8 @@
 #define ALIGN 128
 #define SHIFT 3 /* slots before the root, so that slot 1 (first child of the root) is aligned */
 #define MIN_CAP 64
+
+_Static_assert(sizeof(dcsim_event) == 32, "four events to a 128-byte sibling group");
 #define PREFETCH_FROM 8192
 
 /* The calendar (dcsim_engine_set_calendar): a ring of CAL_SLOTS buckets of 2^shift time
@@ -275,6 +277,12 @@ dcsim_time dcsim_engine_now(const dcsim_engine *e)
 dcsim_status dcsim_engine_schedule(dcsim_engine *e, dcsim_time t, uint32_t kind,
                                    uint32_t target)
 {
+    return dcsim_engine_schedule_aux(e, t, kind, target, 0);
+}
+
+dcsim_status dcsim_engine_schedule_aux(dcsim_engine *e, dcsim_time t, uint32_t kind,
+                                       uint32_t target, uint32_t aux)
+{
     /* An event in the past would run after events later than it: only a bug does that. */
     DCSIM_ASSERT(t >= e->now);
     DCSIM_ASSERT(e->n_targets == 0 || target < e->n_targets);
@@ -289,6 +297,7 @@ dcsim_status dcsim_engine_schedule(dcsim_engine *e, dcsim_time t, uint32_t kind,
         .kind = kind,
         .target = target,
         .gen = e->n_targets ? e->gen[target] : 0,
+        .aux = aux,
     };
     if (e->shift >= 0) {
         dcsim_status st = DCSIM_OK;

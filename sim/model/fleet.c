@@ -143,13 +143,16 @@ static void hold_free(dcsim_model *m, uint32_t h)
     m->free_hold = h;
 }
 
-/* Take a hold and schedule its EV_REPAIR after `delay_s`. */
+/* Take a hold and schedule its EV_REPAIR after `delay_s`. The event also names the rack
+ * (aux = rack + 1, 0 for none), so that fleet_prefetch can load the rack's clock with the
+ * hold, without waiting to read the hold. */
 static void hold_after(dcsim_model *m, uint8_t kind, uint32_t site, uint32_t ri,
                        uint32_t gpus, int64_t delay_s)
 {
     uint32_t h = hold_take(m, kind, site, ri, gpus);
     if (h != UINT32_MAX)
-        model_schedule(m, dcsim_engine_now(m->eng) + delay_s, EV_REPAIR, h);
+        model_schedule_aux(m, dcsim_engine_now(m->eng) + delay_s, EV_REPAIR, h,
+                           ri == UINT32_MAX ? 0 : ri + 1);
 }
 
 /* ---- create, destroy, begin ---------------------------------------------------------- */
@@ -504,10 +507,13 @@ void fleet_prefetch(const dcsim_model *m, const dcsim_event *ev)
 {
     if (!ev)
         return;
-    if (ev->kind == EV_RACK_FAIL && m->clocks)
+    if (ev->kind == EV_RACK_FAIL && m->clocks) {
         __builtin_prefetch(&m->clocks[ev->target]);
-    else if ((ev->kind == EV_REPAIR || ev->kind == EV_RELEASE) && ev->target < m->n_holds)
+    } else if ((ev->kind == EV_REPAIR || ev->kind == EV_RELEASE) && ev->target < m->n_holds) {
         __builtin_prefetch(&m->holds[ev->target]);
+        if (ev->aux > 0 && m->clocks && ev->aux <= m->sc->n_racks)
+            __builtin_prefetch(&m->clocks[ev->aux - 1]);     /* the repaired rack (hold_after) */
+    }
 }
 
 void fleet_hold_done(dcsim_model *m, uint32_t hi)

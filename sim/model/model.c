@@ -69,7 +69,13 @@ void rack_stack_fini(rack_stack *s)
 
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target)
 {
-    if (dcsim_engine_schedule(m->eng, t, kind, target) != DCSIM_OK) {
+    model_schedule_aux(m, t, kind, target, 0);
+}
+
+void model_schedule_aux(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target,
+                        uint32_t aux)
+{
+    if (dcsim_engine_schedule_aux(m->eng, t, kind, target, aux) != DCSIM_OK) {
         /* The run cannot be trusted past this point: stop and let the caller report it. */
         m->out_of_memory = true;
         dcsim_engine_stop(m->eng);

@@ -352,6 +352,9 @@ double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, doubl
 
 /* model.c */
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
+/* The same with a second word of payload in the event (ev->aux). */
+void model_schedule_aux(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target,
+                        uint32_t aux);
 /* Account time-weighted integrals up to now; call before changing a counted state. */
 void model_touch(dcsim_model *m);
 /* invariants.c: recount racks, GPUs and energy and abort on any difference (a bug). */

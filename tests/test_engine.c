@@ -391,6 +391,37 @@ static void test_small_heaps(void **state)
     free(c.seen);
 }
 
+/* ---- the second word of payload ---------------------------------------------------------- */
+
+static void keep_aux(void *ctx, dcsim_engine *e, const dcsim_event *ev)
+{
+    (void)e;
+    uint32_t *got = ctx;
+    got[ev->target] = ev->aux;
+}
+
+/* aux comes back as it was given, through the heap and the calendar; plain scheduling
+ * gives 0. */
+static void test_aux(void **state)
+{
+    (void)state;
+    uint32_t got[6];
+    memset(got, 0xff, sizeof got);
+    dcsim_engine *e = dcsim_engine_create(keep_aux, got, 0, 0);
+    assert_non_null(e);
+    assert_int_equal(dcsim_engine_set_calendar(e, 4), DCSIM_OK);
+    /* 0 and 5: the current bucket (heap); 100: the calendar; 10^6: past the ring (heap). */
+    static const dcsim_time t[] = {0, 5, 100, 1000000, 100, 3};
+    for (uint32_t i = 0; i < 5; i++)
+        assert_int_equal(dcsim_engine_schedule_aux(e, t[i], 1, i, 0xabc00 + i), DCSIM_OK);
+    assert_int_equal(dcsim_engine_schedule(e, t[5], 1, 5), DCSIM_OK);
+    assert_int_equal(dcsim_engine_run_until(e, DCSIM_TIME_NEVER - 1), 6);
+    for (uint32_t i = 0; i < 5; i++)
+        assert_int_equal(got[i], 0xabc00 + i);
+    assert_int_equal(got[5], 0);
+    dcsim_engine_destroy(e);
+}
+
 /* ---- the calendar ------------------------------------------------------------------------ */
 
 /* A workload run with and without the calendar must give the same events in the same order,
@@ -593,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_past_aborts),
         cmocka_unit_test(test_million_random),
         cmocka_unit_test(test_small_heaps),
+        cmocka_unit_test(test_aux),
         cmocka_unit_test(test_calendar_same_order),
         cmocka_unit_test(test_mm1),
     };

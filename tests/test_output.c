@@ -1,6 +1,7 @@
 /* Output safety from the command line: an earlier output is never replaced without --force;
  * a write that fails (the disk full, permission denied, the output path a file) is a clear
- * error with exit 1, and leaves neither the output directory nor its temporary sibling. */
+ * error with exit 1, and leaves neither the output directory nor its temporary sibling. And
+ * what `dcsim run` prints on success, which make bench reads. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -217,6 +218,48 @@ static void permission_denied(void **state)
     assert_int_equal(entries(ro, ""), 2);       /* . and .. only */
 }
 
+/* dcsim run's closing lines: the events handled, then the timings that bench/run.sh reads
+ * ("simulated in S s (R events/s); set up in S s, written in S s"). The events must be
+ * summary.csv's, and the rate the events over the loop's time. */
+static void run_prints_its_timings(void **state)
+{
+    const char *tmp = *state;
+    const char *bin = getenv("DCSIM_BIN");
+    char out[PATH_MAX + 16], cmd[3 * PATH_MAX + 64], summary[PATH_MAX + 32];
+    assert_true(snprintf(out, sizeof out, "%s/run", tmp) < (int)sizeof out);
+    assert_true(snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s'",
+                         bin && *bin ? bin : "build/dcsim", scenario, out) < (int)sizeof cmd);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char line[512];
+    unsigned long long events = 0;
+    double sim_s = -1, rate = -1, setup_s = -1, write_s = -1;
+    int timing_lines = 0;
+    while (fgets(line, sizeof line, p)) {
+        char name[128];
+        if (sscanf(line, "dcsim %*s %127[^,], seed %*u, %llu events", name, &events) == 2)
+            continue;
+        if (sscanf(line, "simulated in %lf s (%lf events/s); set up in %lf s, written in %lf s",
+                   &sim_s, &rate, &setup_s, &write_s) == 4)
+            timing_lines++;
+    }
+    assert_int_equal(pclose(p), 0);
+    assert_int_equal(timing_lines, 1);
+    assert_true(events > 0);
+    assert_true(sim_s > 0 && setup_s >= 0 && write_s >= 0);
+    /* The rate is printed to 3 significant digits from the unrounded time. */
+    tu_close(rate, (double)events / sim_s, 0.01 * rate + 1e3 / sim_s);
+    assert_true(snprintf(summary, sizeof summary, "%s/summary.csv", out) <
+                (int)sizeof summary);
+    size_t csv_len;
+    char *csv = tu_slurp(summary, &csv_len);
+    assert_non_null(csv);
+    char *row = strstr(csv, "\nevents_handled,");
+    assert_non_null(row);
+    assert_int_equal(strtoull(row + strlen("\nevents_handled,"), NULL, 10), events);
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +267,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(disk_full, setup, teardown),
         cmocka_unit_test_setup_teardown(output_path_is_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(permission_denied, setup, teardown),
+        cmocka_unit_test_setup_teardown(run_prints_its_timings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

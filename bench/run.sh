@@ -106,6 +106,27 @@ if [ -x "$dcsim" ]; then
     done
 fi
 
+# Issue 8: the Monte Carlo's memory does not grow with -n but for per-run rows. Peak memory of
+# a small scenario's Monte Carlo at 3,000 and 12,000 runs (both past the 2,048 runs where the
+# bands switch to histograms of fixed size): what each extra run adds, against its runs.csv
+# row. The bands would add steps x 9 series x 4 bytes a run (3.6 kB here, 53 kB on Abilene).
+mc_mem() {   # runs -> "kb rowbytes"
+    /usr/bin/time -f "%M" -o "$mc_dir/time" "$dcsim" mc "$here/../tests/scenarios/mc-uniform.yaml" \
+        -n "$1" -j 2 -q -o "$mc_dir/mcmem-$1" || return 1
+    echo "$(cat "$mc_dir/time") $(wc -c <"$mc_dir/mcmem-$1/runs.csv")"
+}
+if [ -x "$dcsim" ] && [ -x /usr/bin/time ]; then
+    echo "== $dcsim mc tests/scenarios/mc-uniform.yaml -n 3000, -n 12000 (peak memory)"
+    if m1=$(mc_mem 3000) && m2=$(mc_mem 12000); then
+        echo "$m1 $m2" | awk '{ printf "mc_memory n1=3000 kb1=%d n2=12000 kb2=%d " \
+            "per_run_bytes=%.0f row_bytes=%.0f\n", $1, $3, ($3 - $1) * 1024 / 9000,
+            ($4 - $2) / 9000 }' | tee -a "$out"
+    else
+        echo "run.sh: dcsim mc tests/scenarios/mc-uniform.yaml failed" >&2
+        status=1
+    fi
+fi
+
 # Issue 8's single replications: Abilene and the ~10 GW program in both failure modes. The
 # wall time includes loading the scenario and writing the outputs, as a user sees it; the
 # best of three runs, with the events handled (summary.csv) and the peak memory (GNU time).
@@ -309,6 +330,14 @@ END {
     row("mc Abilene replications/s -j 2", r2, ">= 20", judge(r2, 20))
     eff = (r1 != "" && r2 != "" && r1 + 0 > 0) ? sprintf("%.2f", r2 / (2 * r1)) : ""
     row("  parallel efficiency", eff, ">= 0.85", judge(eff, 0.85))
+    # Monte Carlo memory: what one more run adds (per-run rows, not bands).
+    pr = val("mc_memory", "per_run_bytes")
+    row("mc peak MiB at -n 3000 (mc-uniform)", (val("mc_memory", "kb1") == "" ? "" :
+        sprintf("%.1f", val("mc_memory", "kb1") / 1024)), "", "")
+    row("mc peak MiB at -n 12000 (mc-uniform)", (val("mc_memory", "kb2") == "" ? "" :
+        sprintf("%.1f", val("mc_memory", "kb2") / 1024)), "", "")
+    row("  bytes per extra run", pr, "<= 1024", judge_max(pr, 1024))
+    row("  runs.csv bytes per row", val("mc_memory", "row_bytes"), "", "")
     # Issue 8 (performance) targets for one replication; printed with the ratio, judged.
     split("abilene_discrete abilene_aggregate program_aggregate program_discrete", names, " ")
     split("0.5 0.1 1 10", limits, " ")

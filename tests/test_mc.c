@@ -197,6 +197,14 @@ static void histogram_within_bound(void **state)
     tu_close(dcsim_mc_band(hi, "supply_mw", 0, 0.5), 0.0, 2 * bin);
     dcsim_mc_free(ex);
     dcsim_mc_free(hi);
+    /* Past 2,048 runs the bands are histograms whatever the budget (their memory is then
+     * fixed by the steps, not the runs); at 2,048 they are still exact. */
+    dcsim_mc *at = run_mc(sc, 2048, 2, 1, 0);
+    dcsim_mc *past = run_mc(sc, 2049, 2, 1, 0);
+    assert_true(dcsim_mc_bands_exact(at));
+    assert_false(dcsim_mc_bands_exact(past));
+    dcsim_mc_free(at);
+    dcsim_mc_free(past);
     dcsim_scenario_free(sc);
 }
 

@@ -390,8 +390,13 @@ dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dc
     bool ok = mc->row_time && mc->rep && mc->flat_time && mc->flat_chain && mc->flat_power &&
               mc->flat_finish;
     size_t cells = (size_t)mc->rows * N_SERIES;
+    /* Exact bands keep a float per run, step and series; histograms a count per bin, step and
+     * series. Exact while that is no more than the histograms would take (runs <= HIST_BINS)
+     * and within the budget: the bands' memory then never exceeds the histograms', which
+     * depends on the steps alone, so a Monte Carlo of any -n takes no more for its bands
+     * than one of 2,048 runs (issue 8: memory independent of -n but for per-run rows). */
     double exact_bytes = (double)cells * (double)o->runs * sizeof(float);
-    mc->exact = exact_bytes <= (double)mc->o.band_budget_bytes;
+    mc->exact = o->runs <= HIST_BINS && exact_bytes <= (double)mc->o.band_budget_bytes;
     /* Beyond the exact budget the bands keep a histogram per step and series: bounded by
      * DCSIM_MC_MAX_BAND_BYTES whatever the runs, so a long horizon at a fine sample step is
      * refused here rather than exhausting memory. */

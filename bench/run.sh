@@ -384,7 +384,7 @@ END {
     # standard error of sqrt(2) x se.
     z = (ad != "" && as != "" && se + 0 > 0) ? sprintf("%.2f", (ad - as) / (sqrt(2) * se)) : ""
     za = (z == "") ? "" : (z < 0 ? -z : z)
-    row("  difference / its standard error", z, "|z| <= 3", judge_max(za, 3))
+    row("  difference / its standard error", z, "within 3", judge_max(za, 3))
     fd = val("dcsim_fleet", "gpus_failed"); fs = val("simpy_fleet", "gpus_taken")
     if (fd != "" && fs != "") row("  GPUs failed dcsim / SimPy", sprintf("%d / %d", fd, fs), "", "")
     yd = val("dcsim_fleet", "rack_years_per_s"); ys = val("simpy_fleet", "rack_years_per_s")

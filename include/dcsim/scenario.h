@@ -169,8 +169,45 @@ typedef struct dcsim_building {
 typedef enum dcsim_driver_kind {
     DCSIM_DRIVER_ACTIVITY,
     DCSIM_DRIVER_SOURCE,
-    DCSIM_DRIVER_DELIVERY
+    DCSIM_DRIVER_DELIVERY,
+    DCSIM_DRIVER_RISK            /* a risk event, switched off (its draws still made) */
 } dcsim_driver_kind;
+
+/* What a risk does to the activities it hits, if they have not finished. */
+typedef enum dcsim_risk_impact {
+    DCSIM_RISK_DELAY,            /* adds a drawn delay to each */
+    DCSIM_RISK_CANCEL            /* each fails: what waits for it never starts */
+} dcsim_risk_impact;
+
+/* A shared cause of several risks (a tight labour market): their firing is correlated
+ * through a Gaussian copula with this correlation (docs/model.md, Risks). */
+typedef struct dcsim_risk_driver {
+    char *name;
+    double correlation;          /* 0 to 1: the correlation of the risks' latent normals */
+} dcsim_risk_driver;
+
+/* A risk event of the register: with some probability it fires once in a run, at a moment
+ * in its window, and hits named activities that have not finished yet. */
+typedef struct dcsim_risk {
+    char *name;
+    double probability;          /* that it fires in a run (per_day: per day in the window) */
+    bool per_day;
+    int64_t from_s, to_s;        /* the window it may fire in, seconds from the start */
+    uint32_t *hits;              /* activity ids */
+    uint32_t n_hits;
+    dcsim_risk_impact impact;
+    dcsim_dist delay;            /* seconds (impact delay) */
+    uint32_t driver;             /* index into risk_drivers, or UINT32_MAX */
+    bool has_mitigation;
+    double mitigation_cost;      /* US dollars */
+    double mitigated_probability;/* the probability once mitigated (same unit as probability) */
+    dcsim_dist mitigated_delay;  /* the delay once mitigated (the delay itself when not given) */
+    bool mitigated;              /* run with the mitigation applied */
+} dcsim_risk;
+
+/* The probability that risk r fires in a run, mitigated or not: for a per-day risk
+ * 1 - (1 - p)^days of its window. */
+double dcsim_risk_run_probability(const dcsim_risk *r, bool mitigated);
 
 /* Metrics a milestone condition can name. */
 typedef enum dcsim_metric {
@@ -396,6 +433,8 @@ typedef struct dcsim_scenario {
     dcsim_inference inference;
     dcsim_scheduler scheduler;
     bool workload;               /* jobs or inference: rack power follows utilization */
+    dcsim_risk *risks;           uint32_t n_risks;
+    dcsim_risk_driver *risk_drivers; uint32_t n_risk_drivers;
     double confidence;           /* grading: the quantile of slip a grade is read at (0.8) */
     double grade_max_s[4];       /* grading: largest slip for A, B, C, D (else F) */
 
@@ -414,6 +453,10 @@ dcsim_status dcsim_scenario_load(const char *path, const char *const *overrides,
                                  dcsim_scenario **out, dcsim_diag *d);
 
 void dcsim_scenario_free(dcsim_scenario *sc);
+
+/* Apply every risk's mitigation (`dcsim run --mitigated`): risks without one are unchanged.
+ * Call before the scenario is shared with worlds. */
+void dcsim_scenario_mitigate_all(dcsim_scenario *sc);
 
 /* Print a short plan: sources with their stages and mean durations, buildings, racks and
  * GPUs, milestones, and the dates everything would reach with every duration at its mean. */

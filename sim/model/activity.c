@@ -57,6 +57,11 @@ void activity_start(dcsim_model *m, uint32_t a)
             dur = d;
     }
     m->act_start[a] = now;
+    if (m->act_cancelled[a]) {
+        activity_fail(m, a, m->sc->risks[m->act_risk[a]].name);
+        return;
+    }
+    dur += m->act_extra_s[a];      /* what risks added before it started */
     switch (act->kind) {
     case DCSIM_ACT_STAGE:
         dcsim_eventlog_add(m->log, now, "stage_start", act->name, "duration %.2f d",
@@ -74,7 +79,23 @@ void activity_start(dcsim_model *m, uint32_t a)
     default:
         break;
     }
+    m->act_done_at[a] = now + dur;
     model_schedule(m, now + dur, EV_ACT_DONE, a);
+}
+
+void activity_work_done_at(dcsim_model *m, uint32_t a, int64_t t)
+{
+    if (m->act_done_at[a] == t && !m->act_failed[a])
+        activity_work_done(m, a);
+}
+
+void activity_fail(dcsim_model *m, uint32_t a, const char *by)
+{
+    const dcsim_activity *act = &m->sc->activities[a];
+    m->act_failed[a] = true;
+    m->act_done_at[a] = -1;         /* a pending EV_ACT_DONE goes stale */
+    dcsim_eventlog_add(m->log, dcsim_engine_now(m->eng), "stage_failed", act->name,
+                       "cancelled by risk '%s'; nothing that waits for it will start", by);
 }
 
 static void complete(dcsim_model *m, uint32_t a);
@@ -85,6 +106,7 @@ void activity_work_done(dcsim_model *m, uint32_t a)
     int64_t now = dcsim_engine_now(m->eng);
     const dcsim_activity *act = &m->sc->activities[a];
     m->act_work_done[a] = true;
+    m->act_done_at[a] = -1;
     if (act->fail_prob > 0 && gsl_rng_uniform(m->act_rng[a]) < act->fail_prob) {
         m->act_failed[a] = true;
         const char *what = act->kind == DCSIM_ACT_STAGE
@@ -161,6 +183,13 @@ void activity_path(const dcsim_model *m, int32_t a, char *buf, size_t n)
         if (w < 0 || (size_t)w >= n - used)
             break;
         used += (size_t)w;
+        /* A risk that hit it is on the chain too (a driver of the milestone's slip). */
+        if (m->act_risk[a] >= 0) {
+            w = snprintf(buf + used, n - used, " < risk:%s", m->sc->risks[m->act_risk[a]].name);
+            if (w < 0 || (size_t)w >= n - used)
+                break;
+            used += (size_t)w;
+        }
         a = m->act_last[a];
     }
 }

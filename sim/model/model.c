@@ -353,7 +353,7 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
               m->storage_ids && m->unit_state && m->dl_next && m->dl_first_rack && m->dl_t0 && m->racks &&
               make_streams(m) && reverse(sc, false, &m->dep_first, &m->dep_list) &&
               reverse(sc, true, &m->need_first, &m->need_list) && make_sites(m) &&
-              make_buildings(m) && fleet_create(m) && workload_create(m);
+              make_buildings(m) && fleet_create(m) && workload_create(m) && risk_create(m);
     if (!ok) {
         model_destroy(m);
         return NULL;
@@ -386,6 +386,7 @@ void model_destroy(dcsim_model *m)
         return;
     const dcsim_scenario *sc = m->sc;
     fleet_destroy(m);
+    risk_destroy(m);
     workload_destroy(m);
     free_streams(m->act_rng, sc->n_activities);
     free_streams(m->tranche_rng, sc->n_tranches);
@@ -430,6 +431,7 @@ void model_destroy(dcsim_model *m)
 void model_begin(dcsim_model *m)
 {
     power_begin(m);
+    risk_begin(m);
     activity_begin(m);
     supply_begin(m);
     fleet_begin(m);
@@ -461,7 +463,10 @@ void model_dispatch(dcsim_model *m, const dcsim_event *ev)
         activity_start(m, ev->target);
         break;
     case EV_ACT_DONE:
-        activity_work_done(m, ev->target);
+        activity_work_done_at(m, ev->target, ev->time);
+        break;
+    case EV_RISK:
+        risk_fire(m, ev->target);
         break;
     case EV_TRANCHE:
         power_tranche_online(m, ev->target);

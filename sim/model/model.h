@@ -38,6 +38,7 @@ enum {
     EV_JOB,              /* jobs: the job's next state change; stale unless time matches */
     EV_RELEASE,          /* release records: GPUs of a finished job come back to the pool */
     EV_WORKLOAD_TICK,    /* 0: inference demand and job start conditions are re-checked */
+    EV_RISK,             /* risks: the risk fires and hits its activities (risk.c) */
     EV_FLEET_HIT         /* aggregate-mode interruptions: a failure of this step reaches jobs */
 };
 
@@ -134,6 +135,15 @@ typedef struct dcsim_model {
     uint32_t *need_first, *need_list;   /* CSR: activities that wait to finish for i */
     int64_t *act_start, *act_finish;    /* -1 until it happens */
     int32_t *act_last;           /* the prerequisite that arrived last, or -1 (start date) */
+    int64_t *act_done_at;        /* the EV_ACT_DONE that counts (risks move it), or -1 */
+    int64_t *act_extra_s;        /* delay risks added before it started */
+    bool *act_cancelled;         /* a risk cancelled it */
+    int32_t *act_risk;           /* the last risk that hit it, or -1 (for its cause chain) */
+
+    /* risks (risk.c) */
+    int64_t *risk_at;            /* when each fires in this run, or -1 */
+    int64_t *risk_delay_s;       /* its delay, drawn whether it fires or not */
+    bool *risk_fired;
 
     /* power */
     gsl_rng **tranche_rng;       /* tranche delays; generation units also draw outages */
@@ -230,6 +240,11 @@ typedef struct dcsim_model {
 void activity_begin(dcsim_model *m);
 void activity_start(dcsim_model *m, uint32_t a);
 void activity_work_done(dcsim_model *m, uint32_t a);
+/* The EV_ACT_DONE of activity a at time t: its work is done, unless a risk moved it. */
+void activity_work_done_at(dcsim_model *m, uint32_t a, int64_t t);
+/* Activity a fails now (a risk named `by` cancelled it): it never completes, and what waits
+ * for it never starts. */
+void activity_fail(dcsim_model *m, uint32_t a, const char *by);
 /* The critical path of activity a (a < its last prerequisite < ...), written into buf. */
 void activity_path(const dcsim_model *m, int32_t a, char *buf, size_t n);
 /* "stage", "source", "equipment" or "building". */
@@ -352,6 +367,12 @@ double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, doubl
 
 /* model.c */
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
+
+/* risk.c */
+bool risk_create(dcsim_model *m);
+void risk_destroy(dcsim_model *m);
+void risk_begin(dcsim_model *m);
+void risk_fire(dcsim_model *m, uint32_t risk);
 /* The same with a second word of payload in the event (ev->aux). */
 void model_schedule_aux(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target,
                         uint32_t aux);

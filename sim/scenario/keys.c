@@ -24,7 +24,8 @@ const char *const scn_keys_top[] = {"dcsim", "name", "description", "start", "ho
                                     "weather",
                                     "power", "equipment", "buildings", "gpus", "racks",
                                     "deliveries", "shortage", "failures", "fabric", "jobs",
-                                    "inference", "scheduler", "milestones", "grading", NULL};
+                                    "inference", "scheduler", "milestones", "grading",
+                                    "risks", "risk_drivers", NULL};
 const char *const scn_keys_power[] = {"sources", NULL};
 const char *const scn_keys_site[] = {"weather", "priority", NULL};
 const char *const scn_keys_weather[] = {"model", "mean_c", "seasonal_amplitude_c",
@@ -68,6 +69,10 @@ const char *const scn_keys_delivery[] = {"rack", "building", "buildings", "alloc
                                          "class", "start", "per_month", "total", "slip",
                                          "commissioning", NULL};
 const char *const scn_keys_milestone[] = {"planned", "when", NULL};
+const char *const scn_keys_risk[] = {"probability", "per_day", "window", "hits", "delay",
+                                     "cancel", "driver", "mitigation", "mitigated", NULL};
+const char *const scn_keys_mitigation[] = {"cost", "probability", "per_day", "delay", NULL};
+const char *const scn_keys_risk_driver[] = {"correlation", NULL};
 
 const scn_key_set scn_key_sets[] = {
     {"scn_keys_top", "", scn_keys_top},
@@ -96,6 +101,9 @@ const scn_key_set scn_key_sets[] = {
     {"scn_keys_inference", "inference", scn_keys_inference},
     {"scn_keys_scheduler", "scheduler", scn_keys_scheduler},
     {"scn_keys_grading", "grading", scn_keys_grading},
+    {"scn_keys_risk", "risks.<name>", scn_keys_risk},
+    {"scn_keys_mitigation", "risks.<name>.mitigation", scn_keys_mitigation},
+    {"scn_keys_risk_driver", "risk_drivers.<name>", scn_keys_risk_driver},
     {NULL, NULL, NULL},
 };
 
@@ -110,6 +118,7 @@ const scn_key_set scn_key_sets[] = {
 #define DLV "deliveries.<name>."
 #define MS "milestones.<name>."
 #define EQ "equipment.<name>."
+#define RISK "risks.<name>."
 
 /* In the order of docs/scenario.md. */
 static const char *const paths[] = {
@@ -119,6 +128,7 @@ static const char *const paths[] = {
     "sites", "weather", "power", "equipment", "buildings", "gpus", "racks", "deliveries",
     "shortage", "failures", "fabric", "jobs", "inference", "scheduler", "milestones",
     "grading", "grading.confidence", "grading.A", "grading.B", "grading.C", "grading.D",
+    "risks", "risk_drivers",
     /* sites and weather */
     SITE "weather", SITE "priority",
     "weather.model", "weather.mean_c", "weather.seasonal_amplitude_c",
@@ -173,6 +183,12 @@ static const char *const paths[] = {
     "shortage.classes", "shortage.classes.<name>",
     /* milestones */
     MS "planned", MS "when",
+    /* risks */
+    RISK "probability", RISK "per_day", RISK "window", RISK "hits", RISK "delay",
+    RISK "cancel", RISK "driver", RISK "mitigation", RISK "mitigated",
+    RISK "mitigation.cost", RISK "mitigation.probability", RISK "mitigation.per_day",
+    RISK "mitigation.delay",
+    "risk_drivers.<name>.correlation",
     NULL,
 };
 
@@ -187,10 +203,11 @@ static const char *const paths[] = {
      KEYS(scn_keys_failures) + KEYS(scn_keys_cause) + KEYS(scn_keys_spares) +               \
      KEYS(scn_keys_fabric) + KEYS(scn_keys_switch) + KEYS(scn_keys_job) +                   \
      KEYS(scn_keys_checkpoint) + KEYS(scn_keys_inference) + KEYS(scn_keys_scheduler) +      \
-     KEYS(scn_keys_grading) + N_LEAF_ENTRIES)
+     KEYS(scn_keys_grading) + KEYS(scn_keys_risk) + KEYS(scn_keys_mitigation) +             \
+     KEYS(scn_keys_risk_driver) + N_LEAF_ENTRIES)
 _Static_assert(KEYS(paths) == N_PATHS,
                "the path table and the key arrays disagree: add the path of every key");
-_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 27,
+_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 30,
                "a key set was added: count its keys in N_PATHS (and weather's second place)");
 
 const char *const *dcsim_scenario_key_paths(void)

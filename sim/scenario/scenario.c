@@ -482,6 +482,7 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
     sc->workload = sc->n_jobs > 0 || sc->inference.enabled;
     TRY(scn_check_unique(c));
     TRY(scn_resolve(c));
+    TRY(scn_load_risks(c, root));
     TRY(check_pairs(c, root));
     TRY(check_series(c, root));
     TRY(check_equipment_units(c, root));

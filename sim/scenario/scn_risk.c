@@ -1,0 +1,243 @@
+/* The risk register (`risks:`, `risk_drivers:`): each risk's probability, window, the
+ * activities it hits, its impact, its mitigation, and the drivers that make risks fire
+ * together. Loaded after the activities are resolved, since a risk hits them by name. */
+#include "scenario/load.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dcsim/units.h"
+#include "scenario/keys.h"
+
+double dcsim_risk_run_probability(const dcsim_risk *r, bool mitigated)
+{
+    double p = mitigated && r->has_mitigation ? r->mitigated_probability : r->probability;
+    if (!r->per_day)
+        return p;
+    /* At most one firing a run: the chance that some day of the window brings it. */
+    double days = ceil((double)(r->to_s - r->from_s) / (double)DCSIM_DAY_S);
+    if (days < 1)
+        days = 1;
+    return -expm1(days * log1p(-p));
+}
+
+void dcsim_scenario_mitigate_all(dcsim_scenario *sc)
+{
+    for (uint32_t i = 0; i < sc->n_risks; i++)
+        if (sc->risks[i].has_mitigation)
+            sc->risks[i].mitigated = true;
+}
+
+static long activity_named(const dcsim_scenario *sc, const char *name)
+{
+    for (uint32_t a = 0; a < sc->n_activities; a++)
+        if (strcmp(sc->activities[a].name, name) == 0)
+            return (long)a;
+    return -1;
+}
+
+/* `hits`: one activity name or a list of them. */
+static dcsim_status load_hits(scn_ctx *c, const dcsim_ynode *n, const char *path, dcsim_risk *r)
+{
+    dcsim_scenario *sc = c->sc;
+    size_t m = n->kind == DCSIM_Y_SEQ ? n->len : 1;
+    if (n->kind == DCSIM_Y_MAP || m == 0)
+        return scn_fail(c, n, path, "expected an activity's name or a list of them (a "
+                                    "source, a stage as source.stage, a building or an "
+                                    "equipment item)");
+    r->hits = scn_alloc(&sc->arena, m * sizeof *r->hits);
+    if (!r->hits)
+        return OOM(c);
+    for (size_t k = 0; k < m; k++) {
+        const dcsim_ynode *item = n->kind == DCSIM_Y_SEQ ? n->items[k] : n;
+        TRY(scn_need_scalar(c, item, path));
+        long a = activity_named(sc, item->scalar);
+        if (a < 0) {
+            const char **names = malloc(sc->n_activities * sizeof *names + 1);
+            if (!names)
+                return OOM(c);
+            for (uint32_t j = 0; j < sc->n_activities; j++)
+                names[j] = sc->activities[j].name;
+            const char *hint = dcsim_did_you_mean(item->scalar, names, sc->n_activities);
+            dcsim_status st =
+                hint ? scn_fail(c, item, path, "'%s' is not a source, stage, building or "
+                                               "equipment item (did you mean '%s'?)",
+                                item->scalar, hint)
+                     : scn_fail(c, item, path, "'%s' is not a source, stage (source.stage), "
+                                               "building or equipment item of this scenario",
+                                item->scalar);
+            free(names);
+            return st;
+        }
+        for (uint32_t j = 0; j < r->n_hits; j++)
+            if (r->hits[j] == (uint32_t)a)
+                return scn_fail(c, item, path, "'%s' is listed twice", item->scalar);
+        r->hits[r->n_hits++] = (uint32_t)a;
+    }
+    return DCSIM_OK;
+}
+
+static dcsim_status get_bool(scn_ctx *c, const dcsim_ynode *map, const char *key,
+                             const char *path, bool *out)
+{
+    const dcsim_ynode *n = dcsim_ynode_get(map, key);
+    if (!n)
+        return DCSIM_OK;
+    char sub[SCN_PATH];
+    scn_join(sub, sizeof sub, path, key);
+    TRY(scn_need_scalar(c, n, sub));
+    if (strcmp(n->scalar, "true") == 0)
+        *out = true;
+    else if (strcmp(n->scalar, "false") == 0)
+        *out = false;
+    else
+        return scn_fail(c, n, sub, "'%s': expected true or false", n->scalar);
+    return DCSIM_OK;
+}
+
+/* `probability` (per run) or `per_day` (per day of the window): exactly one. */
+static dcsim_status get_probability(scn_ctx *c, const dcsim_ynode *map, const char *path,
+                                    bool need_same, bool per_day_before, double *p,
+                                    bool *per_day)
+{
+    const dcsim_ynode *run = dcsim_ynode_get(map, "probability");
+    const dcsim_ynode *day = dcsim_ynode_get(map, "per_day");
+    if (run && day)
+        return scn_fail(c, day, path, "give 'probability' (per run) or 'per_day', not both");
+    if (need_same && ((run && per_day_before) || (day && !per_day_before)))
+        return scn_fail(c, run ? run : day, path, "the mitigation gives its probability the "
+                                                  "way the risk does ('%s')",
+                        per_day_before ? "per_day" : "probability");
+    *per_day = day != NULL;
+    if (!run && !day)
+        return DCSIM_OK;
+    return scn_get_number(c, map, day ? "per_day" : "probability", path, true, 0, 1, p);
+}
+
+static dcsim_status load_window(scn_ctx *c, const dcsim_ynode *body, const char *path,
+                                dcsim_risk *r)
+{
+    const dcsim_scenario *sc = c->sc;
+    r->from_s = 0;
+    r->to_s = sc->horizon_s;
+    const dcsim_ynode *w = dcsim_ynode_get(body, "window");
+    if (!w)
+        return DCSIM_OK;
+    char sub[SCN_PATH];
+    scn_join(sub, sizeof sub, path, "window");
+    if (w->kind != DCSIM_Y_SEQ || w->len != 2)
+        return scn_fail(c, w, sub, "expected [FROM, TO]: two dates (or durations after the "
+                                   "start)");
+    TRY(scn_when(c, w->items[0], sub, &r->from_s));
+    TRY(scn_when(c, w->items[1], sub, &r->to_s));
+    if (r->to_s < r->from_s)
+        return scn_fail(c, w->items[1], sub, "the window ends before it begins");
+    if (r->from_s > sc->horizon_s)
+        return scn_fail(c, w->items[0], sub, "the window begins after the horizon");
+    return DCSIM_OK;
+}
+
+static dcsim_status load_mitigation(scn_ctx *c, const dcsim_ynode *n, const char *path,
+                                    dcsim_risk *r)
+{
+    TRY(scn_check_keys(c, n, path, scn_keys_mitigation));
+    r->has_mitigation = true;
+    r->mitigation_cost = 0;
+    TRY(scn_get_number(c, n, "cost", path, false, 0, 1e15, &r->mitigation_cost));
+    bool per_day;
+    r->mitigated_probability = r->probability;
+    TRY(get_probability(c, n, path, true, r->per_day, &r->mitigated_probability, &per_day));
+    r->mitigated_delay = r->delay;
+    if (dcsim_ynode_get(n, "delay")) {
+        if (r->impact != DCSIM_RISK_DELAY)
+            return scn_fail(c, dcsim_ynode_get(n, "delay"), path,
+                            "a mitigation's delay needs a risk with a delay");
+        TRY(scn_get_dist(c, n, "delay", path, true, &r->mitigated_delay));
+    } else if (!dcsim_ynode_get(n, "probability") && !dcsim_ynode_get(n, "per_day")) {
+        return scn_fail(c, n, path, "a mitigation lowers the probability, the delay or "
+                                    "both: give 'probability' (or 'per_day') or 'delay'");
+    }
+    return DCSIM_OK;
+}
+
+static dcsim_status load_risk(scn_ctx *c, const dcsim_ynode *key, const dcsim_ynode *body,
+                              dcsim_risk *r)
+{
+    dcsim_scenario *sc = c->sc;
+    char path[SCN_PATH], sub[SCN_PATH];
+    scn_join(path, sizeof path, "risks", key->scalar);
+    TRY(scn_name(c, key, "risks"));
+    TRY(scn_need_map(c, body, path));
+    TRY(scn_check_keys(c, body, path, scn_keys_risk));
+    if (!(r->name = scn_strdup(&sc->arena, key->scalar)))
+        return OOM(c);
+    if (!dcsim_ynode_get(body, "probability") && !dcsim_ynode_get(body, "per_day"))
+        return scn_fail(c, body, path, "a risk needs 'probability' (per run) or 'per_day'");
+    TRY(get_probability(c, body, path, false, false, &r->probability, &r->per_day));
+    TRY(load_window(c, body, path, r));
+    const dcsim_ynode *hits;
+    TRY(scn_required(c, body, "hits", path, &hits));
+    TRY(load_hits(c, hits, scn_join(sub, sizeof sub, path, "hits"), r));
+
+    bool cancel = false;
+    TRY(get_bool(c, body, "cancel", path, &cancel));
+    const dcsim_ynode *delay = dcsim_ynode_get(body, "delay");
+    if (cancel && delay)
+        return scn_fail(c, delay, path, "a risk either delays what it hits or cancels it, "
+                                        "not both");
+    if (!cancel && !delay)
+        return scn_fail(c, body, path, "a risk needs an impact: 'delay' (a duration or a "
+                                       "distribution) or 'cancel: true'");
+    r->impact = cancel ? DCSIM_RISK_CANCEL : DCSIM_RISK_DELAY;
+    if (delay)
+        TRY(scn_get_dist(c, body, "delay", path, true, &r->delay));
+
+    r->driver = UINT32_MAX;
+    const dcsim_ynode *drv = dcsim_ynode_get(body, "driver");
+    if (drv) {
+        scn_join(sub, sizeof sub, path, "driver");
+        TRY(scn_need_scalar(c, drv, sub));
+        for (uint32_t k = 0; k < sc->n_risk_drivers; k++)
+            if (strcmp(sc->risk_drivers[k].name, drv->scalar) == 0)
+                r->driver = k;
+        if (r->driver == UINT32_MAX)
+            return scn_fail(c, drv, sub, "'%s' is not under risk_drivers", drv->scalar);
+    }
+    const dcsim_ynode *mit = dcsim_ynode_get(body, "mitigation");
+    if (mit)
+        TRY(load_mitigation(c, mit, scn_join(sub, sizeof sub, path, "mitigation"), r));
+    TRY(get_bool(c, body, "mitigated", path, &r->mitigated));
+    if (r->mitigated && !r->has_mitigation)
+        return scn_fail(c, dcsim_ynode_get(body, "mitigated"), path,
+                        "mitigated: true needs a 'mitigation'");
+    return DCSIM_OK;
+}
+
+dcsim_status scn_load_risks(scn_ctx *c, const dcsim_ynode *root)
+{
+    dcsim_scenario *sc = c->sc;
+    const dcsim_ynode *drivers, *risks;
+    TRY(scn_section(c, root, "risk_drivers", "risk_drivers", &drivers));
+    TRY(scn_section(c, root, "risks", "risks", &risks));
+    sc->n_risk_drivers = (uint32_t)scn_len(drivers);
+    sc->n_risks = (uint32_t)scn_len(risks);
+    sc->risk_drivers = scn_alloc(&sc->arena, (sc->n_risk_drivers + 1) * sizeof *sc->risk_drivers);
+    sc->risks = scn_alloc(&sc->arena, (sc->n_risks + 1) * sizeof *sc->risks);
+    if (!sc->risk_drivers || !sc->risks)
+        return OOM(c);
+    for (uint32_t k = 0; k < sc->n_risk_drivers; k++) {
+        const dcsim_ynode *key = drivers->pairs[k].key, *body = drivers->pairs[k].value;
+        char path[SCN_PATH];
+        scn_join(path, sizeof path, "risk_drivers", key->scalar);
+        TRY(scn_name(c, key, "risk_drivers"));
+        TRY(scn_need_map(c, body, path));
+        TRY(scn_check_keys(c, body, path, scn_keys_risk_driver));
+        dcsim_risk_driver *dr = &sc->risk_drivers[k];
+        if (!(dr->name = scn_strdup(&sc->arena, key->scalar)))
+            return OOM(c);
+        TRY(scn_get_number(c, body, "correlation", path, true, 0, 1, &dr->correlation));
+    }
+    for (uint32_t i = 0; i < sc->n_risks; i++)
+        TRY(load_risk(c, risks->pairs[i].key, risks->pairs[i].value, &sc->risks[i]));
+    return DCSIM_OK;
+}

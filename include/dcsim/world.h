@@ -30,6 +30,10 @@ dcsim_status dcsim_world_write(const dcsim_world *w, const char *dir, const char
 /* Results, for tests and analysis. A milestone's simulated time (seconds from the start), or
  * -1 when it was not reached within the horizon. */
 int64_t dcsim_world_milestone_time(const dcsim_world *w, uint32_t milestone);
+/* Whether risk i fired in the run (after dcsim_world_run), and its delay as drawn (seconds;
+ * drawn whether it fired or not). */
+bool dcsim_world_risk_fired(const dcsim_world *w, uint32_t risk);
+int64_t dcsim_world_risk_delay_s(const dcsim_world *w, uint32_t risk);
 uint64_t dcsim_world_events_handled(const dcsim_world *w);
 
 /* What gated the milestone ("power:grid", "delivery:B3-racks"...) and the critical path

@@ -197,3 +197,15 @@ int64_t dcsim_world_job_finish(const dcsim_world *w, uint32_t job)
     workload_job_row(w->model, job, &r);
     return r.finished;
 }
+
+bool dcsim_world_risk_fired(const dcsim_world *w, uint32_t risk)
+{
+    DCSIM_ASSERT(risk < w->sc->n_risks);
+    return w->model->risk_fired[risk];
+}
+
+int64_t dcsim_world_risk_delay_s(const dcsim_world *w, uint32_t risk)
+{
+    DCSIM_ASSERT(risk < w->sc->n_risks);
+    return w->model->risk_delay_s[risk];
+}

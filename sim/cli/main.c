@@ -54,6 +54,8 @@ static const char usage_text[] =
     "                        depend on it\n"
     "      --until-stable    mc: stop once every milestone's P80 moved < 1 day over the last\n"
     "                        3 batches of 100 runs (-n is then the most it will run)\n"
+    "      --mitigated       run, mc, validate: apply every risk's mitigation (a sweep\n"
+    "                        varies risks.NAME.mitigated=false,true instead)\n"
     "  -q, --quiet           print nothing but errors (and no progress bar)\n"
     "  -h, --help            this text\n"
     "      --version         print the version\n"
@@ -76,6 +78,7 @@ typedef struct cli_opts {
     bool quiet;
     bool force;
     bool until_stable;
+    bool mitigated;
     uint64_t runs;
     unsigned threads;
     const char **sets;
@@ -156,6 +159,11 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             o->quiet = true;
         } else if (strcmp(a, "--force") == 0) {
             o->force = true;
+        } else if (strcmp(a, "--mitigated") == 0) {
+            if (strcmp(o->command, "sweep") == 0)
+                return usage_error("'%s' does not go with 'sweep': vary "
+                                   "risks.NAME.mitigated=false,true instead", a);
+            o->mitigated = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             return 0;
@@ -241,11 +249,21 @@ static void print_milestones(const dcsim_scenario *sc, const dcsim_world *w, FIL
     }
 }
 
+/* The scenario with the command line's overrides, seed and --mitigated applied. */
+static dcsim_status load(const cli_opts *o, dcsim_scenario **sc, dcsim_diag *d)
+{
+    dcsim_status st = dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed,
+                                          o->seed, sc, d);
+    if (!st && o->mitigated)
+        dcsim_scenario_mitigate_all(*sc);
+    return st;
+}
+
 static int cmd_run(int argc, char **argv, const cli_opts *o)
 {
     dcsim_diag d;
     dcsim_scenario *sc = NULL;
-    if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
+    if (load(o, &sc, &d))
         return fail(&d);
 
     /* Timings for the closing lines: set-up (the model's arrays and streams), the event loop,
@@ -296,7 +314,7 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
 {
     dcsim_diag d;
     dcsim_scenario *sc = NULL;
-    if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
+    if (load(o, &sc, &d))
         return fail(&d);
     dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads,
                         .progress = !o->quiet && isatty(STDERR_FILENO),
@@ -398,7 +416,7 @@ static int cmd_validate(const cli_opts *o)
 {
     dcsim_diag d;
     dcsim_scenario *sc = NULL;
-    if (dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed, o->seed, &sc, &d))
+    if (load(o, &sc, &d))
         return fail(&d);
     if (!o->quiet) {
         dcsim_scenario_print_plan(sc, stdout);

@@ -483,6 +483,40 @@ static long find_activity(const dcsim_scenario *sc, const uint32_t *sorted, cons
     return -1;
 }
 
+dcsim_status scn_activity_ref(scn_ctx *c, const uint32_t *sorted, const dcsim_ynode *n,
+                              const char *path, long *out)
+{
+    const dcsim_scenario *sc = c->sc;
+    TRY(scn_need_scalar(c, n, path));
+    *out = find_activity(sc, sorted, n->scalar);
+    if (*out >= 0)
+        return DCSIM_OK;
+    const char **names = malloc(sc->n_activities * sizeof *names + 1);
+    if (!names)
+        return OOM(c);
+    for (uint32_t k = 0; k < sc->n_activities; k++)
+        names[k] = sc->activities[k].name;
+    const char *hint = dcsim_did_you_mean(n->scalar, names, sc->n_activities);
+    dcsim_status st =
+        hint ? scn_fail(c, n, path, "'%s' is not a source, stage, building or equipment item "
+                                    "(did you mean '%s'?)", n->scalar, hint)
+             : scn_fail(c, n, path, "'%s' is not a source, stage (source.stage), building or "
+                                    "equipment item of this scenario", n->scalar);
+    free(names);
+    return st;
+}
+
+uint32_t *scn_activities_by_name(const dcsim_scenario *sc)
+{
+    uint32_t *sorted = malloc((sc->n_activities + 1) * sizeof *sorted);
+    if (!sorted)
+        return NULL;
+    for (uint32_t k = 0; k < sc->n_activities; k++)
+        sorted[k] = k;
+    qsort_r(sorted, sc->n_activities, sizeof *sorted, by_act_name, (void *)sc);
+    return sorted;
+}
+
 /* Depth-first search for a cycle from v, iterative so a long chain of `after`s cannot
  * overflow the C stack. colour: 0 new, 1 on the path, 2 done. stack holds the path and pos
  * the next dep to try at each level. On a cycle, writes its activities in order into cyc
@@ -536,35 +570,18 @@ dcsim_status scn_resolve(scn_ctx *c)
         free(extra);
         return dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    uint32_t *sorted = malloc((sc->n_activities + 1) * sizeof *sorted);
+    uint32_t *sorted = scn_activities_by_name(sc);
     if (!sorted) {
         free(extra);
         free(target);
         return dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    for (uint32_t k = 0; k < sc->n_activities; k++)
-        sorted[k] = k;
-    qsort_r(sorted, sc->n_activities, sizeof *sorted, by_act_name, sc);
     for (size_t i = 0; i < c->n_refs && !st; i++) {
         const scn_ref *r = &c->refs[i];
-        target[i] = find_activity(sc, sorted, r->node->scalar);
-        if (target[i] < 0) {
-            const char **names = malloc(sc->n_activities * sizeof *names + 1);
-            if (!names) {
-                st = dcsim_diag_set(c->d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            for (uint32_t k = 0; k < sc->n_activities; k++)
-                names[k] = sc->activities[k].name;
-            const char *hint = dcsim_did_you_mean(r->node->scalar, names, sc->n_activities);
-            if (hint)
-                st = scn_fail(c, r->node, r->path, "'%s' is not a source, stage, building or "
-                              "equipment item (did you mean '%s'?)", r->node->scalar, hint);
-            else
-                st = scn_fail(c, r->node, r->path, "'%s' is not a source, stage (source.stage), "
-                              "building or equipment item of this scenario", r->node->scalar);
-            free(names);
-        } else if ((uint32_t)target[i] == r->from_activity) {
+        st = scn_activity_ref(c, sorted, r->node, r->path, &target[i]);
+        if (st)
+            break;
+        if ((uint32_t)target[i] == r->from_activity) {
             st = scn_fail(c, r->node, r->path, "'%s' cannot wait for itself", r->node->scalar);
         } else {
             extra[2 * (size_t)r->from_activity + r->need]++;

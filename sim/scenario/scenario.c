@@ -206,8 +206,9 @@ static dcsim_status add_elements(scn_ctx *c, size_t *total, size_t more, const d
         return DCSIM_OK;
     return scn_fail(c, at, NULL, "the scenario has more than %u elements by here (each site, "
                     "source, stage, tranche or generation unit, equipment item, building, rack "
-                    "model, delivery, milestone, GPU model, job, failure cause and class counts "
-                    "one); the model keeps arrays of each", DCSIM_MAX_ELEMENTS);
+                    "model, delivery, milestone, GPU model, job, failure cause, class, risk and "
+                    "risk driver counts one); the model keeps arrays of each",
+                    DCSIM_MAX_ELEMENTS);
 }
 
 /* Every element the model keeps state for, counted in document order before anything is
@@ -218,7 +219,8 @@ static dcsim_status check_elements(scn_ctx *c, const dcsim_ynode *root)
     static const char *const sections[][3] = {
         {"sites", NULL}, {"equipment", NULL}, {"buildings", NULL}, {"racks", NULL},
         {"deliveries", NULL}, {"milestones", NULL}, {"gpus", NULL}, {"jobs", NULL},
-        {"failures", "causes", NULL}, {"shortage", "classes", NULL},
+        {"failures", "causes", NULL}, {"shortage", "classes", NULL}, {"risks", NULL},
+        {"risk_drivers", NULL},
     };
     static const char *const power_sources[] = {"power", "sources", NULL};
     size_t total = 0;

@@ -28,16 +28,11 @@ void dcsim_scenario_mitigate_all(dcsim_scenario *sc)
             sc->risks[i].mitigated = true;
 }
 
-static long activity_named(const dcsim_scenario *sc, const char *name)
-{
-    for (uint32_t a = 0; a < sc->n_activities; a++)
-        if (strcmp(sc->activities[a].name, name) == 0)
-            return (long)a;
-    return -1;
-}
-
 /* `hits`: one activity name or a list of them. */
-static dcsim_status load_hits(scn_ctx *c, const dcsim_ynode *n, const char *path, dcsim_risk *r)
+#define MAX_HITS 10000    /* per risk: each hit is checked against the others */
+
+static dcsim_status load_hits(scn_ctx *c, const uint32_t *sorted, const dcsim_ynode *n,
+                              const char *path, dcsim_risk *r)
 {
     dcsim_scenario *sc = c->sc;
     size_t m = n->kind == DCSIM_Y_SEQ ? n->len : 1;
@@ -45,30 +40,15 @@ static dcsim_status load_hits(scn_ctx *c, const dcsim_ynode *n, const char *path
         return scn_fail(c, n, path, "expected an activity's name or a list of them (a "
                                     "source, a stage as source.stage, a building or an "
                                     "equipment item)");
+    if (m > MAX_HITS)
+        return scn_fail(c, n, path, "a risk hits at most %d activities", MAX_HITS);
     r->hits = scn_alloc(&sc->arena, m * sizeof *r->hits);
     if (!r->hits)
         return OOM(c);
     for (size_t k = 0; k < m; k++) {
         const dcsim_ynode *item = n->kind == DCSIM_Y_SEQ ? n->items[k] : n;
-        TRY(scn_need_scalar(c, item, path));
-        long a = activity_named(sc, item->scalar);
-        if (a < 0) {
-            const char **names = malloc(sc->n_activities * sizeof *names + 1);
-            if (!names)
-                return OOM(c);
-            for (uint32_t j = 0; j < sc->n_activities; j++)
-                names[j] = sc->activities[j].name;
-            const char *hint = dcsim_did_you_mean(item->scalar, names, sc->n_activities);
-            dcsim_status st =
-                hint ? scn_fail(c, item, path, "'%s' is not a source, stage, building or "
-                                               "equipment item (did you mean '%s'?)",
-                                item->scalar, hint)
-                     : scn_fail(c, item, path, "'%s' is not a source, stage (source.stage), "
-                                               "building or equipment item of this scenario",
-                                item->scalar);
-            free(names);
-            return st;
-        }
+        long a;
+        TRY(scn_activity_ref(c, sorted, item, path, &a));
         for (uint32_t j = 0; j < r->n_hits; j++)
             if (r->hits[j] == (uint32_t)a)
                 return scn_fail(c, item, path, "'%s' is listed twice", item->scalar);
@@ -160,8 +140,8 @@ static dcsim_status load_mitigation(scn_ctx *c, const dcsim_ynode *n, const char
     return DCSIM_OK;
 }
 
-static dcsim_status load_risk(scn_ctx *c, const dcsim_ynode *key, const dcsim_ynode *body,
-                              dcsim_risk *r)
+static dcsim_status load_risk(scn_ctx *c, const uint32_t *sorted, const dcsim_ynode *key,
+                              const dcsim_ynode *body, dcsim_risk *r)
 {
     dcsim_scenario *sc = c->sc;
     char path[SCN_PATH], sub[SCN_PATH];
@@ -177,7 +157,7 @@ static dcsim_status load_risk(scn_ctx *c, const dcsim_ynode *key, const dcsim_yn
     TRY(load_window(c, body, path, r));
     const dcsim_ynode *hits;
     TRY(scn_required(c, body, "hits", path, &hits));
-    TRY(load_hits(c, hits, scn_join(sub, sizeof sub, path, "hits"), r));
+    TRY(load_hits(c, sorted, hits, scn_join(sub, sizeof sub, path, "hits"), r));
 
     bool cancel = false;
     TRY(get_bool(c, body, "cancel", path, &cancel));
@@ -237,7 +217,14 @@ dcsim_status scn_load_risks(scn_ctx *c, const dcsim_ynode *root)
             return OOM(c);
         TRY(scn_get_number(c, body, "correlation", path, true, 0, 1, &dr->correlation));
     }
-    for (uint32_t i = 0; i < sc->n_risks; i++)
-        TRY(load_risk(c, risks->pairs[i].key, risks->pairs[i].value, &sc->risks[i]));
-    return DCSIM_OK;
+    if (!sc->n_risks)
+        return DCSIM_OK;
+    uint32_t *sorted = scn_activities_by_name(sc);
+    if (!sorted)
+        return OOM(c);
+    dcsim_status st = DCSIM_OK;
+    for (uint32_t i = 0; i < sc->n_risks && !st; i++)
+        st = load_risk(c, sorted, risks->pairs[i].key, risks->pairs[i].value, &sc->risks[i]);
+    free(sorted);
+    return st;
 }

@@ -1,0 +1,307 @@
+/* Tests of the risk register (sim/model/risk.c, sim/scenario/scn_risk.c) on
+ * tests/scenarios/risk-delay.yaml, whose milestone `lit` is gated by a 100-day permit:
+ * a certain 90-day delay moves it by exactly 90 days; a risk of probability p fires in a
+ * share p of runs; a risk that strikes after the permit is done does nothing; risks sharing a
+ * driver fire together as the Gaussian copula says, independent ones multiply; a mitigation
+ * lowers the share and the slip; switching a risk off changes nothing else in the run; a
+ * cancellation stops the milestone. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
+
+#include "dcsim/scenario.h"
+#include "dcsim/world.h"
+#include "support/testutil.h"
+
+#define DAY 86400
+#define PLAN (100 * DAY)        /* the permit's 100 days: `lit` without any risk */
+
+/* risk-delay.yaml with each `from` text replaced by `to` (once each), loaded with sets. */
+static dcsim_scenario *load_variant(const char *const *from, const char *const *to, size_t n,
+                                    const char *const *sets, size_t n_sets)
+{
+    char src[4096];
+    tu_src_path("tests/scenarios/risk-delay.yaml", src, sizeof src);
+    size_t len;
+    char *text = tu_slurp(src, &len);
+    assert_non_null(text);
+    for (size_t k = 0; k < n; k++) {
+        char *at = strstr(text, from[k]);
+        if (!at)
+            fail_msg("'%s' is not in risk-delay.yaml", from[k]);
+        size_t lf = strlen(from[k]), lt = strlen(to[k]), tail = strlen(at + lf);
+        char *grown = malloc(strlen(text) - lf + lt + 1);
+        assert_non_null(grown);
+        size_t head = (size_t)(at - text);
+        memcpy(grown, text, head);
+        memcpy(grown + head, to[k], lt);
+        memcpy(grown + head + lt, at + lf, tail + 1);
+        free(text);
+        text = grown;
+    }
+    char *dir = tu_mkdtemp();
+    char path[4200];
+    snprintf(path, sizeof path, "%s/risk.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    dcsim_scenario *sc = NULL;
+    dcsim_diag d;
+    if (dcsim_scenario_load(path, sets, n_sets, false, 0, &sc, &d)) {
+        dcsim_diag_print(&d, stderr);
+        fail_msg("cannot load the variant");
+    }
+    tu_rm_tree(dir);
+    free(dir);
+    return sc;
+}
+
+static dcsim_scenario *load_with(const char *const *sets, size_t n_sets)
+{
+    return load_variant(NULL, NULL, 0, sets, n_sets);
+}
+
+typedef struct outcome {
+    int64_t lit;            /* the milestone's time, or -1 */
+    bool fired[3];          /* slip, twin, solo */
+} outcome;
+
+static outcome run(const dcsim_scenario *sc, uint64_t rep, int fix_risk)
+{
+    dcsim_world *w = NULL;
+    dcsim_diag d;
+    assert_int_equal(dcsim_world_create(sc, rep, &w, &d), DCSIM_OK);
+    if (fix_risk >= 0)
+        dcsim_world_fix(w, DCSIM_DRIVER_RISK, (uint32_t)fix_risk);
+    assert_int_equal(dcsim_world_run(w, &d), DCSIM_OK);
+    outcome o = {.lit = dcsim_world_milestone_time(w, 0)};
+    for (uint32_t i = 0; i < 3 && i < sc->n_risks; i++)
+        o.fired[i] = dcsim_world_risk_fired(w, i);
+    dcsim_world_destroy(w);
+    return o;
+}
+
+/* Probability 1, a fixed 90 d on the running permit: `lit` moves by exactly 90 d. */
+static void certain_delay_moves_milestone(void **state)
+{
+    (void)state;
+    dcsim_scenario *with = load_with(NULL, 0);
+    const char *off[] = {"risks.slip.probability=0"};
+    dcsim_scenario *without = load_with(off, 1);
+    outcome a = run(with, 0, -1), b = run(without, 0, -1);
+    assert_true(a.fired[0]);
+    assert_false(b.fired[0]);
+    assert_int_equal(b.lit, PLAN);
+    assert_int_equal(a.lit - b.lit, 90 * DAY);
+    /* Struck before the permit started (a 10-day wait ahead of it), the 90 days go on its
+     * duration instead: the same 90 days later. */
+    const char *from[] = {"      stages:\n        permit:\n          duration: 100d"};
+    const char *to[] = {"      start: 10d\n      stages:\n        permit:\n          duration: 100d"};
+    dcsim_scenario *later = load_variant(from, to, 1, NULL, 0);
+    const char *off_later[] = {"risks.slip.probability=0"};
+    dcsim_scenario *later_off = load_variant(from, to, 1, off_later, 1);
+    assert_int_equal(run(later, 0, -1).lit - run(later_off, 0, -1).lit, 90 * DAY);
+    dcsim_scenario_free(with);
+    dcsim_scenario_free(without);
+    dcsim_scenario_free(later);
+    dcsim_scenario_free(later_off);
+}
+
+/* Probability 0.3: it fires in 30% of 2,000 runs within 4 standard errors
+ * (sqrt(0.3 x 0.7 / 2000) = 0.0102), and `lit` slips by 90 d in exactly those runs. */
+static void fires_at_its_probability(void **state)
+{
+    (void)state;
+    const char *sets[] = {"risks.slip.probability=0.3"};
+    dcsim_scenario *sc = load_with(sets, 1);
+    enum { N = 2000 };
+    int fired = 0;
+    for (uint64_t rep = 0; rep < N; rep++) {
+        outcome o = run(sc, rep, -1);
+        fired += o.fired[0];
+        assert_int_equal(o.lit, o.fired[0] ? PLAN + 90 * DAY : PLAN);
+    }
+    tu_close((double)fired / N, 0.3, 4 * sqrt(0.3 * 0.7 / N));
+    dcsim_scenario_free(sc);
+}
+
+/* Struck at 150 d, after the permit finished at 100 d: no effect, though it fired. */
+static void finished_work_is_not_hit(void **state)
+{
+    (void)state;
+    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d"};
+    const char *to[] = {"    window: [150d, 150d]\n    hits: grid.permit\n    delay: 90d"};
+    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    outcome o = run(sc, 0, -1);
+    assert_true(o.fired[0]);
+    assert_int_equal(o.lit, PLAN);
+    dcsim_scenario_free(sc);
+}
+
+/* P(both fire) under the copula: with a = Phi^-1(p) and Z_i = sqrt(rho) X + sqrt(1-rho) e_i,
+ * P(Z_1 < a, Z_2 < a) = integral of phi(x) Phi((a - sqrt(rho) x) / sqrt(1 - rho))^2 dx. */
+typedef struct joint_arg {
+    double a, rho;
+} joint_arg;
+
+static double joint_integrand(double x, void *v)
+{
+    const joint_arg *j = v;
+    double c = gsl_cdf_ugaussian_P((j->a - sqrt(j->rho) * x) / sqrt(1 - j->rho));
+    return gsl_ran_ugaussian_pdf(x) * c * c;
+}
+
+static double joint_probability(double p, double rho)
+{
+    joint_arg j = {gsl_cdf_ugaussian_Pinv(p), rho};
+    gsl_function f = {joint_integrand, &j};
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    assert_non_null(ws);
+    double result, err;
+    assert_int_equal(gsl_integration_qagi(&f, 1e-12, 1e-10, 1000, ws, &result, &err), 0);
+    gsl_integration_workspace_free(ws);
+    return result;
+}
+
+/* slip and twin share the driver `market` (rho 0.6), solo is independent; all at p = 0.3.
+ * Over 4,000 runs the joint firing rates match the copula (0.1727 for the pair) and the
+ * product (0.09) within 4 standard errors of a proportion, and each single rate stays 0.3. */
+static void shared_driver_correlates(void **state)
+{
+    (void)state;
+    const char *sets[] = {"risks.slip.probability=0.3", "risks.twin.probability=0.3",
+                          "risks.solo.probability=0.3"};
+    dcsim_scenario *sc = load_with(sets, 3);
+    enum { N = 4000 };
+    int both = 0, slip_solo = 0, n_slip = 0, n_twin = 0, n_solo = 0;
+    for (uint64_t rep = 0; rep < N; rep++) {
+        outcome o = run(sc, rep, -1);
+        both += o.fired[0] && o.fired[1];
+        slip_solo += o.fired[0] && o.fired[2];
+        n_slip += o.fired[0];
+        n_twin += o.fired[1];
+        n_solo += o.fired[2];
+    }
+    double pj = joint_probability(0.3, 0.6);
+    tu_close(pj, 0.1727, 1e-4);     /* far above 0.09 (4 SE is 0.024): the test tells them apart */
+    tu_close((double)both / N, pj, 4 * sqrt(pj * (1 - pj) / N));
+    tu_close((double)slip_solo / N, 0.09, 4 * sqrt(0.09 * 0.91 / N));
+    double se = 4 * sqrt(0.3 * 0.7 / N);
+    tu_close((double)n_slip / N, 0.3, se);
+    tu_close((double)n_twin / N, 0.3, se);
+    tu_close((double)n_solo / N, 0.3, se);
+    dcsim_scenario_free(sc);
+}
+
+/* The mitigation (probability 0.1, delay 30 d): mitigated, the risk fires in ~10% of runs
+ * and costs 30 d when it does; `--mitigated` and `--set risks.slip.mitigated=true` agree run
+ * for run. The mitigated share is below the unmitigated one (1) by far. */
+static void mitigation_lowers_share_and_slip(void **state)
+{
+    (void)state;
+    dcsim_scenario *all = load_with(NULL, 0);
+    dcsim_scenario_mitigate_all(all);
+    const char *sets[] = {"risks.slip.mitigated=true"};
+    dcsim_scenario *one = load_with(sets, 1);
+    enum { N = 2000 };
+    int fired = 0;
+    for (uint64_t rep = 0; rep < N; rep++) {
+        outcome a = run(all, rep, -1), b = run(one, rep, -1);
+        assert_int_equal(a.lit, b.lit);
+        assert_int_equal(a.fired[0], b.fired[0]);
+        fired += a.fired[0];
+        assert_int_equal(a.lit, a.fired[0] ? PLAN + 30 * DAY : PLAN);
+    }
+    tu_close((double)fired / N, 0.1, 4 * sqrt(0.1 * 0.9 / N));
+    dcsim_scenario_free(all);
+    dcsim_scenario_free(one);
+}
+
+/* Switched off (the drivers analysis), the risk leaves the run exactly as a scenario where
+ * it never fires; its correlated twin still fires as before (its draws and the driver's are
+ * untouched). */
+static void switched_off_changes_nothing_else(void **state)
+{
+    (void)state;
+    const char *sets[] = {"risks.slip.probability=0.5", "risks.twin.probability=0.5"};
+    dcsim_scenario *sc = load_with(sets, 2);
+    const char *zero[] = {"risks.slip.probability=0", "risks.twin.probability=0.5"};
+    dcsim_scenario *never = load_with(zero, 2);
+    int compared = 0;
+    for (uint64_t rep = 0; rep < 40; rep++) {
+        outcome as_run = run(sc, rep, -1), off = run(sc, rep, 0), ref = run(never, rep, -1);
+        assert_false(off.fired[0]);
+        assert_int_equal(off.fired[1], as_run.fired[1]);
+        assert_int_equal(off.lit, ref.lit);
+        compared += as_run.fired[0];
+    }
+    assert_true(compared > 5);      /* runs where switching it off did change something */
+    dcsim_scenario_free(sc);
+    dcsim_scenario_free(never);
+}
+
+/* A cancellation of the permit: the grid never delivers, so `lit` is never reached. */
+static void cancellation_stops_the_milestone(void **state)
+{
+    (void)state;
+    const char *from[] = {"    hits: grid.permit\n    delay: 90d\n    driver: market\n"
+                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
+    const char *to[] = {"    hits: grid.permit\n    cancel: true\n    driver: market"};
+    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    outcome o = run(sc, 0, -1);
+    assert_true(o.fired[0]);
+    assert_int_equal(o.lit, -1);
+    dcsim_scenario_free(sc);
+}
+
+/* A per-day risk over a 100-day window fires in a run with probability 1 - (1 - q)^100. */
+static void per_day_probability(void **state)
+{
+    (void)state;
+    const char *mfrom[] = {"    probability: 1\n    window: [0d, 0d]",
+                           "mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
+    const char *mto[] = {"    per_day: 0.005\n    window: [0d, 100d]",
+                         "mitigation: {cost: 5e6, per_day: 0.001}"};
+    dcsim_scenario *sc = load_variant(mfrom, mto, 2, NULL, 0);
+    double p = 1 - pow(1 - 0.005, 100);
+    tu_close(dcsim_risk_run_probability(&sc->risks[0], false), p, 1e-12);
+    tu_close(dcsim_risk_run_probability(&sc->risks[0], true), 1 - pow(1 - 0.001, 100), 1e-12);
+    enum { N = 2000 };
+    int fired = 0;
+    for (uint64_t rep = 0; rep < N; rep++) {
+        outcome o = run(sc, rep, -1);
+        fired += o.fired[0];
+        /* It strikes while the permit runs (days 0 to 100), so it always delays `lit`. */
+        assert_int_equal(o.lit, o.fired[0] ? PLAN + 90 * DAY : PLAN);
+    }
+    tu_close((double)fired / N, p, 4 * sqrt(p * (1 - p) / N));
+    dcsim_scenario_free(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(certain_delay_moves_milestone),
+        cmocka_unit_test(fires_at_its_probability),
+        cmocka_unit_test(finished_work_is_not_hit),
+        cmocka_unit_test(shared_driver_correlates),
+        cmocka_unit_test(mitigation_lowers_share_and_slip),
+        cmocka_unit_test(switched_off_changes_nothing_else),
+        cmocka_unit_test(cancellation_stops_the_milestone),
+        cmocka_unit_test(per_day_probability),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

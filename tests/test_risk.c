@@ -20,6 +20,7 @@
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
 
+#include "dcsim/mc.h"
 #include "dcsim/scenario.h"
 #include "dcsim/world.h"
 #include "support/testutil.h"
@@ -291,6 +292,47 @@ static void per_day_probability(void **state)
     dcsim_scenario_free(sc);
 }
 
+/* The Monte Carlo's register: slip (p 0.4, 90 d) and solo (p 0, never fires) on the permit.
+ * risks.csv lists both for `lit`; slip fired in ~40% of 400 runs (4 SE = 0.049), its mean
+ * delay is 90 d, it is on `lit`'s chain exactly when it fired (criticality = fired share),
+ * and switching it off takes the P80 slip from 90 d (40% of runs slip, more than 20%) to
+ * 0: a contribution of exactly -90 d. solo contributes 0. drivers.csv lists both risks. */
+static void monte_carlo_register(void **state)
+{
+    (void)state;
+    const char *sets[] = {"risks.slip.probability=0.4"};
+    dcsim_scenario *sc = load_with(sets, 1);
+    dcsim_mc_opts o = {.runs = 400, .threads = 2, .driver_runs = 400};
+    dcsim_mc *mc = NULL;
+    dcsim_diag d;
+    assert_int_equal(dcsim_mc_run(sc, &o, &mc, &d), DCSIM_OK);
+    char *dir = tu_mkdtemp();
+    assert_int_equal(dcsim_mc_write(mc, dir, "test", &d), DCSIM_OK);
+    dcsim_csv_table *t = tu_read_csv(dir, "risks.csv");
+    size_t slip = tu_find_row(t, "risk", "slip"), solo = tu_find_row(t, "risk", "solo");
+    assert_true(slip > 0 && solo > 0);
+    double share = tu_num(t, slip, "fired_share");
+    tu_close(share, 0.4, 4 * sqrt(0.4 * 0.6 / 400));
+    tu_close(tu_num(t, slip, "mean_delay_days"), 90.0, 1e-9);
+    tu_close(tu_num(t, slip, "criticality"), share, 1e-9);
+    tu_close(tu_num(t, slip, "slip_contribution_days"), -90.0, 1e-9);
+    tu_close(tu_num(t, slip, "probability"), 0.4, 1e-9);
+    assert_string_equal(tu_field(t, slip, "mitigation_cost_usd"), "5000000");
+    tu_close(tu_num(t, solo, "fired_share"), 0.0, 0);
+    tu_close(tu_num(t, solo, "slip_contribution_days"), 0.0, 0);
+    dcsim_csv_free(t);
+    t = tu_read_csv(dir, "drivers.csv");
+    size_t ds = tu_find_row(t, "driver", "risk:slip"), dz = tu_find_row(t, "driver", "risk:solo");
+    assert_true(ds > 0 && dz > 0);
+    tu_close(tu_num(t, ds, "fired_share"), share, 1e-9);
+    tu_close(tu_num(t, ds, "slip_contribution_days"), -90.0, 1e-9);
+    dcsim_csv_free(t);
+    tu_rm_tree(dir);
+    free(dir);
+    dcsim_mc_free(mc);
+    dcsim_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +344,7 @@ int main(void)
         cmocka_unit_test(switched_off_changes_nothing_else),
         cmocka_unit_test(cancellation_stops_the_milestone),
         cmocka_unit_test(per_day_probability),
+        cmocka_unit_test(monte_carlo_register),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

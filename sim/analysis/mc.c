@@ -173,16 +173,25 @@ static void record_series(dcsim_mc *mc, uint64_t rep, const dcsim_world *w)
         }
 }
 
-static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
+void mc_rep_slots(dcsim_mc *mc, uint64_t rep)
 {
-    (void)arg;
     const dcsim_scenario *sc = mc->sc;
     size_t nm = (size_t)sc->n_milestones + 1, nj = (size_t)sc->n_jobs + 1;
+    size_t nr = (size_t)sc->n_risks + 1;
     rep_result *rr = &mc->rep[rep];
     rr->ms_time = &mc->flat_time[rep * nm];
     rr->ms_chain = &mc->flat_chain[rep * nm];
     rr->ms_power = &mc->flat_power[rep * nm];
     rr->job_finish = &mc->flat_finish[rep * nj];
+    rr->risk_fired = &mc->flat_risk_fired[rep * nr];
+    rr->risk_delay_s = &mc->flat_risk_delay[rep * nr];
+}
+
+static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
+{
+    (void)arg;
+    const dcsim_scenario *sc = mc->sc;
+    mc_rep_slots(mc, rep);
     dcsim_diag d;
     dcsim_diag_clear(&d);
     dcsim_world *w = NULL;
@@ -200,6 +209,10 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
     }
     for (uint32_t j = 0; j < sc->n_jobs; j++)
         r->job_finish[j] = dcsim_world_job_finish(w, j);
+    for (uint32_t i = 0; i < sc->n_risks; i++) {
+        r->risk_fired[i] = dcsim_world_risk_fired(w, i);
+        r->risk_delay_s[i] = dcsim_world_risk_delay_s(w, i);
+    }
     dcsim_world_totals(w, &r->tot);
     record_series(mc, rep, w);
     dcsim_world_destroy(w);
@@ -387,8 +400,11 @@ dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dc
     mc->flat_chain = calloc(o->runs * nm, sizeof *mc->flat_chain);
     mc->flat_power = calloc(o->runs * nm, sizeof *mc->flat_power);
     mc->flat_finish = calloc(o->runs * nj, sizeof *mc->flat_finish);
+    size_t nr = (size_t)sc->n_risks + 1;
+    mc->flat_risk_fired = calloc(o->runs * nr, sizeof *mc->flat_risk_fired);
+    mc->flat_risk_delay = calloc(o->runs * nr, sizeof *mc->flat_risk_delay);
     bool ok = mc->row_time && mc->rep && mc->flat_time && mc->flat_chain && mc->flat_power &&
-              mc->flat_finish;
+              mc->flat_finish && mc->flat_risk_fired && mc->flat_risk_delay;
     size_t cells = (size_t)mc->rows * N_SERIES;
     /* Exact bands keep a float per run, step and series; histograms a count per bin, step and
      * series. Exact while that is no more than the histograms would take (runs <= HIST_BINS)
@@ -493,6 +509,7 @@ void dcsim_mc_free(dcsim_mc *mc)
             if (mc->flat_chain[k])
                 free(mc->flat_chain[k]);
     free(mc->flat_time), free(mc->flat_chain), free(mc->flat_power), free(mc->flat_finish);
+    free(mc->flat_risk_fired), free(mc->flat_risk_delay);
     for (uint32_t k = 0; k < mc->n_drivers; k++)
         free(mc->drivers[k].name);
     free(mc->drivers), free(mc->crit), free(mc->contrib);

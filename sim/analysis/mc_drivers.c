@@ -20,7 +20,8 @@ static long driver_index(const dcsim_mc *mc, const char *name, size_t len)
     return -1;
 }
 
-/* What "kind:name" holds fixed: an activity, a source's tranches or a delivery. */
+/* What "kind:name" holds fixed: an activity, a source's tranches, a delivery, or a risk
+ * (switched off). */
 static void resolve(const dcsim_scenario *sc, driver *dr)
 {
     const char *colon = strchr(dr->name, ':');
@@ -34,6 +35,10 @@ static void resolve(const dcsim_scenario *sc, driver *dr)
         for (uint32_t i = 0; i < sc->n_deliveries; i++)
             if (strcmp(sc->deliveries[i].name, n) == 0)
                 dr->kind = DCSIM_DRIVER_DELIVERY, dr->index = i;
+    } else if (strncmp(dr->name, "risk:", 5) == 0) {
+        for (uint32_t i = 0; i < sc->n_risks; i++)
+            if (strcmp(sc->risks[i].name, n) == 0)
+                dr->kind = DCSIM_DRIVER_RISK, dr->index = i;
     } else if (strncmp(dr->name, "install:", 8) != 0) {
         for (uint32_t a = 0; a < sc->n_activities; a++)
             if (strcmp(sc->activities[a].name, n) == 0)
@@ -41,7 +46,29 @@ static void resolve(const dcsim_scenario *sc, driver *dr)
     }
 }
 
-/* Criticality: count, per milestone, the runs in which each element was on its chain. */
+/* Add the driver named by the len bytes at name, if it is new. */
+static bool add_driver(dcsim_mc *mc, uint32_t *cap, const char *name, size_t len)
+{
+    if (driver_index(mc, name, len) >= 0)
+        return true;
+    if (mc->n_drivers == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        driver *nd = realloc(mc->drivers, *cap * sizeof *nd);
+        if (!nd)
+            return false;
+        mc->drivers = nd;
+    }
+    driver *dr = &mc->drivers[mc->n_drivers];
+    if (!(dr->name = strndup(name, len)))
+        return false;
+    mc->n_drivers++;
+    resolve(mc->sc, dr);
+    return true;
+}
+
+/* Criticality: count, per milestone, the runs in which each element was on its chain. Every
+ * risk of the register is a driver, critical or not: drivers.csv and risks.csv list them
+ * all. */
 bool mc_count_criticality(dcsim_mc *mc)
 {
     const dcsim_scenario *sc = mc->sc;
@@ -51,24 +78,17 @@ bool mc_count_criticality(dcsim_mc *mc)
             const char *p = mc->rep[rep].ms_chain[i];
             while (p && *p) {
                 const char *e = strchr(p, '\n');
-                size_t len = (size_t)(e - p);
-                if (driver_index(mc, p, len) < 0) {
-                    if (mc->n_drivers == cap) {
-                        cap = cap ? 2 * cap : 16;
-                        driver *nd = realloc(mc->drivers, cap * sizeof *nd);
-                        if (!nd)
-                            return false;
-                        mc->drivers = nd;
-                    }
-                    driver *dr = &mc->drivers[mc->n_drivers++];
-                    dr->name = strndup(p, len);
-                    if (!dr->name)
-                        return false;
-                    resolve(sc, dr);
-                }
+                if (!add_driver(mc, &cap, p, (size_t)(e - p)))
+                    return false;
                 p = e + 1;
             }
         }
+    for (uint32_t i = 0; i < sc->n_risks; i++) {
+        char name[80];
+        int len = snprintf(name, sizeof name, "risk:%s", sc->risks[i].name);
+        if (!add_driver(mc, &cap, name, (size_t)len))
+            return false;
+    }
     size_t cells = (size_t)sc->n_milestones * mc->n_drivers + 1;
     mc->crit = calloc(cells, sizeof *mc->crit);
     mc->contrib = malloc(cells * sizeof *mc->contrib);
@@ -181,6 +201,14 @@ bool mc_measure_drivers(dcsim_mc *mc)
         best[arg] = 0;
     }
     free(best);
+    /* Every risk is measured too, critical or not (the register lists its contribution). */
+    for (uint32_t k = 0; k < nd; k++) {
+        bool taken = false;
+        for (uint32_t j = 0; j < n; j++)
+            taken = taken || which[j] == k;
+        if (!taken && mc->drivers[k].kind == DCSIM_DRIVER_RISK)
+            which[n++] = k;
+    }
     uint32_t R = mc->driver_runs;
     fix_job fj = {.which = which, .n = n};
     fj.times = malloc(((size_t)n * R * nm + 1) * sizeof *fj.times);

@@ -29,6 +29,8 @@ typedef struct rep_result {
     bool *ms_power;
     dcsim_run_totals tot;
     int64_t *job_finish;
+    uint8_t *risk_fired;         /* per risk: 1 if it fired */
+    int64_t *risk_delay_s;       /* per risk: its delay as drawn (fired or not) */
 } rep_result;
 
 typedef struct driver {
@@ -47,6 +49,8 @@ struct dcsim_mc {
     char **flat_chain;
     bool *flat_power;
     int64_t *flat_finish;        /* [rep (n_jobs + 1) + job] */
+    uint8_t *flat_risk_fired;    /* [rep (n_risks + 1) + risk] */
+    int64_t *flat_risk_delay;    /* [rep (n_risks + 1) + risk] */
     bool exact;
     float *vals;                 /* exact: [(row N + s) runs + rep] */
     uint32_t *hist;              /* histograms: [(row N + s) BINS + bin] */
@@ -84,6 +88,9 @@ typedef void (*mc_task_fn)(dcsim_mc *mc, uint64_t task, void *arg);
  * handing out). */
 uint64_t mc_run_pool(dcsim_mc *mc, uint64_t base, uint64_t n, mc_task_fn fn, void *arg,
                      const char *what);
+
+/* Point replication rep's result at its slots in the flat arrays. */
+void mc_rep_slots(dcsim_mc *mc, uint64_t rep);
 
 /* Record a replication's failure; the first one is kept (thread-safe). */
 void mc_fail(dcsim_mc *mc, const dcsim_diag *d);

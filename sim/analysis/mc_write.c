@@ -1,6 +1,6 @@
 /* The Monte Carlo's outputs: runs.csv (one row per replication), bands.csv (quantiles of the
  * main series per sample step), milestones.csv (the grade table), drivers.csv (criticality
- * and slip contribution, ranked) and meta.csv. Column names are a contract: add, never
+ * and slip contribution, ranked), risks.csv (the risk register as simulated) and meta.csv. Column names are a contract: add, never
  * rename. */
 #include <math.h>
 #include <stdio.h>
@@ -162,6 +162,23 @@ static int by_rank(const void *a, const void *b)
     return (x->driver > y->driver) - (x->driver < y->driver);
 }
 
+/* The share of the runs in which risk i fired, and its mean delay in those runs (seconds;
+ * NaN when it never fired or cancels). */
+static double fired_share(const dcsim_mc *mc, uint32_t i, double *mean_delay_s)
+{
+    uint64_t fired = 0;
+    double sum = 0;
+    for (uint64_t rep = 0; rep < mc->n; rep++)
+        if (mc->rep[rep].risk_fired[i]) {
+            fired++;
+            sum += (double)mc->rep[rep].risk_delay_s[i];
+        }
+    *mean_delay_s = fired && mc->sc->risks[i].impact == DCSIM_RISK_DELAY
+                        ? sum / (double)fired
+                        : NAN;
+    return mc->n ? (double)fired / (double)mc->n : NAN;
+}
+
 static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
@@ -169,7 +186,8 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
     if (!w)
         return d->status;
     static const char *const cols[] = {"milestone", "rank", "driver", "criticality",
-                                       "slip_contribution_days", "contribution_runs"};
+                                       "slip_contribution_days", "contribution_runs",
+                                       "fired_share"};
     dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
     ranked *rk = malloc((mc->n_drivers + 1) * sizeof *rk);
     if (!rk) {
@@ -180,8 +198,8 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
         uint32_t n = 0;
         for (uint32_t k = 0; k < mc->n_drivers; k++) {
             size_t cell = (size_t)i * mc->n_drivers + k;
-            if (!mc->crit[cell])
-                continue;
+            if (!mc->crit[cell] && mc->drivers[k].kind != DCSIM_DRIVER_RISK)
+                continue;       /* a risk is listed even when never critical */
             rk[n++] = (ranked){k, (double)mc->crit[cell] / (double)mc->n,
                                mc->contrib[cell]};
         }
@@ -196,10 +214,63 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
                 dcsim_csvw_i64(w, mc->driver_runs);
             else
                 dcsim_csvw_empty(w);
+            const driver *dr = &mc->drivers[rk[k].driver];
+            double delay;
+            if (dr->kind == DCSIM_DRIVER_RISK)
+                dcsim_csvw_f64(w, fired_share(mc, dr->index, &delay), 4);
+            else
+                dcsim_csvw_empty(w);
             dcsim_csvw_endrow(w);
         }
     }
     free(rk);
+    return dcsim_csvw_close(w, d);
+}
+
+/* risks.csv: the register as simulated, one row per risk and milestone. */
+static dcsim_status write_risks(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = mc->sc;
+    dcsim_csvw *w = dcsim_csvw_open_in(dir, "risks.csv", d);
+    if (!w)
+        return d->status;
+    static const char *const cols[] = {"risk", "milestone", "impact", "probability",
+                                       "mitigated", "mitigation_cost_usd", "fired_share",
+                                       "mean_delay_days", "criticality",
+                                       "slip_contribution_days", "contribution_runs"};
+    dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
+    for (uint32_t r = 0; r < sc->n_risks; r++) {
+        const dcsim_risk *rk = &sc->risks[r];
+        char name[80];
+        snprintf(name, sizeof name, "risk:%s", rk->name);
+        long k = -1;
+        for (uint32_t j = 0; j < mc->n_drivers && k < 0; j++)
+            if (strcmp(mc->drivers[j].name, name) == 0)
+                k = (long)j;
+        double mean_delay, share = fired_share(mc, r, &mean_delay);
+        for (uint32_t i = 0; i < sc->n_milestones; i++) {
+            dcsim_csvw_str(w, rk->name);
+            dcsim_csvw_str(w, sc->milestones[i].name);
+            dcsim_csvw_str(w, rk->impact == DCSIM_RISK_DELAY ? "delay" : "cancel");
+            dcsim_csvw_f64(w, dcsim_risk_run_probability(rk, rk->mitigated), 4);
+            dcsim_csvw_str(w, rk->mitigated ? "true" : "false");
+            if (rk->has_mitigation)
+                dcsim_csvw_f64(w, rk->mitigation_cost, 0);
+            else
+                dcsim_csvw_empty(w);
+            dcsim_csvw_f64(w, share, 4);
+            dcsim_csvw_f64(w, mean_delay / 86400.0, 2);
+            size_t cell = k < 0 ? 0 : (size_t)i * mc->n_drivers + (size_t)k;
+            dcsim_csvw_f64(w, k < 0 ? NAN : (double)mc->crit[cell] / (double)mc->n, 4);
+            double c = k < 0 ? NAN : mc->contrib[cell];
+            dcsim_csvw_f64(w, isfinite(c) ? c : NAN, 2);
+            if (isfinite(c))
+                dcsim_csvw_i64(w, mc->driver_runs);
+            else
+                dcsim_csvw_empty(w);
+            dcsim_csvw_endrow(w);
+        }
+    }
     return dcsim_csvw_close(w, d);
 }
 
@@ -240,6 +311,8 @@ dcsim_status dcsim_mc_write(const dcsim_mc *mc, const char *dir, const char *com
         st = write_grades(mc, dir, d);
     if (!st)
         st = write_drivers(mc, dir, d);
+    if (!st)
+        st = write_risks(mc, dir, d);
     if (!st)
         st = write_meta(mc, dir, command_line, d);
     return st;

@@ -183,13 +183,8 @@ void activity_path(const dcsim_model *m, int32_t a, char *buf, size_t n)
         if (w < 0 || (size_t)w >= n - used)
             break;
         used += (size_t)w;
-        /* A risk that hit it is on the chain too (a driver of the milestone's slip). */
-        if (m->act_risk[a] >= 0) {
-            w = snprintf(buf + used, n - used, " < risk:%s", m->sc->risks[m->act_risk[a]].name);
-            if (w < 0 || (size_t)w >= n - used)
-                break;
-            used += (size_t)w;
-        }
+        /* The risks that hit it are on the chain too (drivers of the milestone's slip). */
+        risk_path(m, (uint32_t)a, buf, n, &used);
         a = m->act_last[a];
     }
 }

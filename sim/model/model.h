@@ -138,12 +138,14 @@ typedef struct dcsim_model {
     int64_t *act_done_at;        /* the EV_ACT_DONE that counts (risks move it), or -1 */
     int64_t *act_extra_s;        /* delay risks added before it started */
     bool *act_cancelled;         /* a risk cancelled it */
-    int32_t *act_risk;           /* the last risk that hit it, or -1 (for its cause chain) */
+    int32_t *act_risk;           /* the last risk that hit it (cancelled it), or -1 */
 
     /* risks (risk.c) */
     int64_t *risk_at;            /* when each fires in this run, or -1 */
     int64_t *risk_delay_s;       /* its delay, drawn whether it fires or not */
     bool *risk_fired;
+    uint32_t *risk_hit_first;    /* risk i's hits are [risk_hit_first[i], [i + 1]) below */
+    bool *risk_hit_on;           /* that hit found the activity unfinished: on its chain */
 
     /* power */
     gsl_rng **tranche_rng;       /* tranche delays; generation units also draw outages */
@@ -373,6 +375,9 @@ bool risk_create(dcsim_model *m);
 void risk_destroy(dcsim_model *m);
 void risk_begin(dcsim_model *m);
 void risk_fire(dcsim_model *m, uint32_t risk);
+/* Append " < risk:NAME" to buf (used bytes so far) for every risk that hit activity a while
+ * it was unfinished: they are on the chain of whatever waited for it. */
+void risk_path(const dcsim_model *m, uint32_t a, char *buf, size_t n, size_t *used);
 /* The same with a second word of payload in the event (ev->aux). */
 void model_schedule_aux(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target,
                         uint32_t aux);

@@ -40,8 +40,17 @@ bool risk_create(dcsim_model *m)
     m->act_done_at = malloc((na + 1) * sizeof *m->act_done_at);
     m->act_cancelled = calloc(na + 1, sizeof *m->act_cancelled);
     m->act_risk = malloc((na + 1) * sizeof *m->act_risk);
+    m->risk_hit_first = malloc((nr + 1) * sizeof *m->risk_hit_first);
     if (!m->risk_at || !m->risk_delay_s || !m->risk_fired || !m->act_extra_s ||
-        !m->act_done_at || !m->act_cancelled || !m->act_risk)
+        !m->act_done_at || !m->act_cancelled || !m->act_risk || !m->risk_hit_first)
+        return false;
+    uint32_t hits = 0;
+    for (uint32_t i = 0; i < nr; i++) {
+        m->risk_hit_first[i] = hits;
+        hits += sc->risks[i].n_hits;
+    }
+    m->risk_hit_first[nr] = hits;
+    if (!(m->risk_hit_on = calloc((size_t)hits + 1, sizeof *m->risk_hit_on)))
         return false;
     for (uint32_t a = 0; a < na; a++) {
         m->act_done_at[a] = -1;
@@ -106,7 +115,8 @@ bool risk_create(dcsim_model *m)
 void risk_destroy(dcsim_model *m)
 {
     void *arrays[] = {m->risk_at, m->risk_delay_s, m->risk_fired, m->act_extra_s,
-                      m->act_done_at, m->act_cancelled, m->act_risk};
+                      m->act_done_at, m->act_cancelled, m->act_risk, m->risk_hit_first,
+                      m->risk_hit_on};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
 }
@@ -119,14 +129,15 @@ void risk_begin(dcsim_model *m)
             model_schedule(m, m->risk_at[i], EV_RISK, i);
 }
 
-/* Risk i hits activity a. Returns a few words on what it did, for the event log. */
-static const char *hit(dcsim_model *m, uint32_t i, uint32_t a)
+/* Risk i hits activity a, its k-th hit. Returns a few words on what it did, for the log. */
+static const char *hit(dcsim_model *m, uint32_t i, uint32_t k, uint32_t a)
 {
     const dcsim_risk *rk = &m->sc->risks[i];
     int64_t now = dcsim_engine_now(m->eng);
     if (m->act_finish[a] >= 0 || m->act_failed[a])
         return "already finished: no effect";
     m->act_risk[a] = (int32_t)i;
+    m->risk_hit_on[m->risk_hit_first[i] + k] = true;
     bool started = m->act_start[a] >= 0;
     if (rk->impact == DCSIM_RISK_CANCEL) {
         m->act_cancelled[a] = true;
@@ -150,6 +161,24 @@ static const char *hit(dcsim_model *m, uint32_t i, uint32_t a)
     return "delayed";
 }
 
+void risk_path(const dcsim_model *m, uint32_t a, char *buf, size_t n, size_t *used)
+{
+    const dcsim_scenario *sc = m->sc;
+    for (uint32_t i = 0; i < sc->n_risks; i++)
+        for (uint32_t k = 0; k < sc->risks[i].n_hits; k++) {
+            if (sc->risks[i].hits[k] != a || !m->risk_hit_on[m->risk_hit_first[i] + k])
+                continue;
+            if (*used + 1 >= n)
+                return;
+            int w = snprintf(buf + *used, n - *used, " < risk:%s", sc->risks[i].name);
+            if (w < 0 || (size_t)w >= n - *used) {
+                buf[*used] = '\0';
+                return;
+            }
+            *used += (size_t)w;
+        }
+}
+
 void risk_fire(dcsim_model *m, uint32_t i)
 {
     const dcsim_scenario *sc = m->sc;
@@ -161,7 +190,7 @@ void risk_fire(dcsim_model *m, uint32_t i)
     what[0] = '\0';
     for (uint32_t k = 0; k < rk->n_hits && used + 1 < sizeof what; k++) {
         uint32_t a = rk->hits[k];
-        const char *done = hit(m, i, a);
+        const char *done = hit(m, i, k, a);
         int w = snprintf(what + used, sizeof what - used, "%s%s:%s %s", k ? "; " : "",
                          activity_kind_word(sc->activities[a].kind), sc->activities[a].name,
                          done);

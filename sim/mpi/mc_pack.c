@@ -98,6 +98,10 @@ static void put_rep(wbuf *w, const dcsim_mc *mc, uint64_t rep)
     put_f64(w, r->tot.goodput);
     for (uint32_t j = 0; j < sc->n_jobs; j++)
         put_i64(w, r->job_finish[j]);
+    for (uint32_t i = 0; i < sc->n_risks; i++) {
+        put_u8(w, r->risk_fired[i]);
+        put_i64(w, r->risk_delay_s[i]);
+    }
     if (mc->exact)
         for (size_t c = 0; c < cells_of(mc); c++)
             put(w, &mc->vals[c * mc->o.runs + rep], sizeof(float));
@@ -193,16 +197,12 @@ static dcsim_status get_header(rbuf *r, const dcsim_mc *mc, uint64_t *first, uin
 static dcsim_status get_rep(rbuf *r, dcsim_mc *mc, uint64_t rep, dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
-    size_t nm = (size_t)sc->n_milestones + 1, nj = (size_t)sc->n_jobs + 1;
     rep_result *rr = &mc->rep[rep];
     if (rr->ms_time)
         return dcsim_diag_set(d, DCSIM_ERUNTIME, NULL, 0, 0,
                               "replication %llu arrived twice", (unsigned long long)rep);
     /* The slots a threaded run would have written (replicate() in mc.c). */
-    rr->ms_time = &mc->flat_time[rep * nm];
-    rr->ms_chain = &mc->flat_chain[rep * nm];
-    rr->ms_power = &mc->flat_power[rep * nm];
-    rr->job_finish = &mc->flat_finish[rep * nj];
+    mc_rep_slots(mc, rep);
     if (rep + 1 > mc->span)
         mc->span = rep + 1;
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
@@ -229,6 +229,10 @@ static dcsim_status get_rep(rbuf *r, dcsim_mc *mc, uint64_t rep, dcsim_diag *d)
     rr->tot.goodput = get_f64(r);
     for (uint32_t j = 0; j < sc->n_jobs; j++)
         rr->job_finish[j] = get_i64(r);
+    for (uint32_t i = 0; i < sc->n_risks; i++) {
+        rr->risk_fired[i] = get_u8(r);
+        rr->risk_delay_s[i] = get_i64(r);
+    }
     if (mc->exact)
         for (size_t c = 0; c < cells_of(mc); c++)
             get(r, &mc->vals[c * mc->o.runs + rep], sizeof(float));

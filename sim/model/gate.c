@@ -131,8 +131,10 @@ static void set_trigger(dcsim_model *m, const rack *r)
         m->trigger_act = (int32_t)b->activity;
         break;
     case CAUSE_INSTALL:
+        /* The crew works only in a ready building: a backlog behind it is, upstream, the
+         * building's (and whatever delayed it: a risk on its construction). */
         snprintf(m->trigger, sizeof m->trigger, "install:%s", b->name);
-        m->trigger_act = -1;
+        m->trigger_act = (int32_t)b->activity;
         break;
     default:
         snprintf(m->trigger, sizeof m->trigger, "delivery:%s", dl->name);

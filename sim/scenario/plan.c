@@ -155,5 +155,22 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
         fprintf(f, "  %-16s planned %s  when %s\n", m->name,
                 dcsim_format_date(t0 + m->planned_s, d1, sizeof d1), m->condition);
     }
+    if (sc->n_risks)
+        fprintf(f, "risks: %u\n", sc->n_risks);
+    for (uint32_t i = 0; i < sc->n_risks; i++) {
+        const dcsim_risk *r = &sc->risks[i];
+
+        fprintf(f, "  %-22s %.0f%% a run%s, %s to %s, %s %u activit%s", r->name,
+                100 * dcsim_risk_run_probability(r, r->mitigated),
+                r->mitigated ? " (mitigated)" : "",
+                dcsim_format_date(t0 + r->from_s, d1, sizeof d1),
+                dcsim_format_date(t0 + r->to_s, d2, sizeof d2),
+                r->impact == DCSIM_RISK_DELAY ? "delays" : "cancels", r->n_hits,
+                r->n_hits == 1 ? "y" : "ies");
+        if (r->impact == DCSIM_RISK_DELAY)
+            fprintf(f, " by %.0f d on average",
+                    dcsim_dist_mean(r->mitigated ? &r->mitigated_delay : &r->delay) / 86400.0);
+        fputc('\n', f);
+    }
     free(fin);
 }

@@ -159,7 +159,6 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
         fprintf(f, "risks: %u\n", sc->n_risks);
     for (uint32_t i = 0; i < sc->n_risks; i++) {
         const dcsim_risk *r = &sc->risks[i];
-
         fprintf(f, "  %-22s %.0f%% a run%s, %s to %s, %s %u activit%s", r->name,
                 100 * dcsim_risk_run_probability(r, r->mitigated),
                 r->mitigated ? " (mitigated)" : "",

@@ -4,7 +4,8 @@
  * share p of runs; a risk that strikes after the permit is done does nothing; risks sharing a
  * driver fire together as the Gaussian copula says, independent ones multiply; a mitigation
  * lowers the share and the slip; switching a risk off changes nothing else in the run; a
- * cancellation stops the milestone. */
+ * cancellation stops the milestone; a capacity loss takes its share of supply for its time;
+ * a delivery cut stretches the racks' intervals; the Monte Carlo's register. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -292,6 +293,63 @@ static void per_day_probability(void **state)
     dcsim_scenario_free(sc);
 }
 
+/* A value of the daily series at day `day` of replication 0. */
+static double series_at(const dcsim_scenario *sc, const char *col, uint32_t day)
+{
+    dcsim_world *w = NULL;
+    dcsim_diag d;
+    assert_int_equal(dcsim_world_create(sc, 0, &w, &d), DCSIM_OK);
+    assert_int_equal(dcsim_world_run(w, &d), DCSIM_OK);
+    long c = dcsim_world_column(w, col);
+    assert_true(c >= 0);
+    double v = dcsim_world_value(w, day, c);
+    dcsim_world_destroy(w);
+    return v;
+}
+
+/* 80% of the 20 MW grid lost at day 150 for 30 days: supply reads 4 MW during the loss and
+ * 20 MW after; the 50 racks (6 MW at PUE 1.2) do not fit 4 MW, so some are shed, and all
+ * are lit again once the capacity is back. */
+static void capacity_lost_for_a_time(void **state)
+{
+    (void)state;
+    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d\n"
+                          "    driver: market\n"
+                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
+    const char *to[] = {"    window: [150d, 150d]\n    hits: grid\n"
+                        "    capacity_lost: {share: 0.8, for: 30d}"};
+    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    tu_close(series_at(sc, "supply_mw", 149), 20.0, 1e-9);
+    tu_close(series_at(sc, "supply_mw", 160), 4.0, 1e-9);
+    tu_close(series_at(sc, "supply_mw", 181), 20.0, 1e-9);
+    assert_true(series_at(sc, "racks_energized", 160) < 50);
+    tu_close(series_at(sc, "racks_energized", 181), 50.0, 0);
+    assert_int_equal(run(sc, 0, -1).lit, PLAN);    /* lit at 100 d, before the loss */
+    dcsim_scenario_free(sc);
+}
+
+/* Deliveries halved for good from the start: 30 racks a month become 15. Rack k comes at
+ * llround(k x 87,667.2 s) without the cut (a month is 2,630,016 s); with it, each of the 49
+ * intervals before the last rack is stretched by 1 / (1 - 0.5), adding 87,667 s each. The
+ * last rack (k = 49) then comes at 49 x 87,667 + llround(49 x 87,667.2) s. */
+static void delivery_cut_slows_the_racks(void **state)
+{
+    (void)state;
+    const char *from[] = {"    per_month: 100000", "when: racks_energized >= 50",
+                          "    hits: grid.permit\n    delay: 90d\n    driver: market\n"
+                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
+    const char *to[] = {"    per_month: 30", "when: racks_delivered >= 50",
+                        "    hits: hall-racks\n    delivery_cut: {share: 0.5}"};
+    dcsim_scenario *cut = load_variant(from, to, 3, NULL, 0);
+    const char *off[] = {"risks.slip.probability=0"};
+    dcsim_scenario *none = load_variant(from, to, 3, off, 1);
+    int64_t nominal = llround(49 * 87667.2);
+    assert_int_equal(run(none, 0, -1).lit, nominal);
+    assert_int_equal(run(cut, 0, -1).lit, 49 * 87667 + nominal);
+    dcsim_scenario_free(cut);
+    dcsim_scenario_free(none);
+}
+
 /* The Monte Carlo's register: slip (p 0.4, 90 d) and solo (p 0, never fires) on the permit.
  * risks.csv lists both for `lit`; slip fired in ~40% of 400 runs (4 SE = 0.049), its mean
  * delay is 90 d, it is on `lit`'s chain exactly when it fired (criticality = fired share),
@@ -344,6 +402,8 @@ int main(void)
         cmocka_unit_test(switched_off_changes_nothing_else),
         cmocka_unit_test(cancellation_stops_the_milestone),
         cmocka_unit_test(per_day_probability),
+        cmocka_unit_test(capacity_lost_for_a_time),
+        cmocka_unit_test(delivery_cut_slows_the_racks),
         cmocka_unit_test(monte_carlo_register),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,8 +175,10 @@ typedef enum dcsim_driver_kind {
 
 /* What a risk does to the activities it hits, if they have not finished. */
 typedef enum dcsim_risk_impact {
-    DCSIM_RISK_DELAY,            /* adds a drawn delay to each */
-    DCSIM_RISK_CANCEL            /* each fails: what waits for it never starts */
+    DCSIM_RISK_DELAY,            /* adds a drawn delay to each activity it hits */
+    DCSIM_RISK_CANCEL,           /* each activity fails: what waits for it never starts */
+    DCSIM_RISK_CAPACITY,         /* each source loses a share of its capacity */
+    DCSIM_RISK_DELIVERY_CUT      /* each delivery's racks a month fall by a share */
 } dcsim_risk_impact;
 
 /* A shared cause of several risks (a tight labour market): their firing is correlated
@@ -193,10 +195,13 @@ typedef struct dcsim_risk {
     double probability;          /* that it fires in a run (per_day: per day in the window) */
     bool per_day;
     int64_t from_s, to_s;        /* the window it may fire in, seconds from the start */
-    uint32_t *hits;              /* activity ids */
+    uint32_t *hits;              /* activity ids (delay, cancel), source ids (capacity) or
+                                  * delivery ids (delivery cut) */
     uint32_t n_hits;
     dcsim_risk_impact impact;
     dcsim_dist delay;            /* seconds (impact delay) */
+    double share;                /* capacity lost or delivery rate cut (0 to 1) */
+    int64_t for_s;               /* how long the loss or cut lasts; 0: for good */
     uint32_t driver;             /* index into risk_drivers, or UINT32_MAX */
     bool has_mitigation;
     double mitigation_cost;      /* US dollars */

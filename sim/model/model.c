@@ -468,6 +468,9 @@ void model_dispatch(dcsim_model *m, const dcsim_event *ev)
     case EV_RISK:
         risk_fire(m, ev->target);
         break;
+    case EV_RISK_END:
+        risk_end(m, ev->target);
+        break;
     case EV_TRANCHE:
         power_tranche_online(m, ev->target);
         break;

@@ -39,6 +39,7 @@ enum {
     EV_RELEASE,          /* release records: GPUs of a finished job come back to the pool */
     EV_WORKLOAD_TICK,    /* 0: inference demand and job start conditions are re-checked */
     EV_RISK,             /* risks: the risk fires and hits its activities (risk.c) */
+    EV_RISK_END,         /* risks: a capacity loss or a delivery cut is over */
     EV_FLEET_HIT         /* aggregate-mode interruptions: a failure of this step reaches jobs */
 };
 
@@ -144,6 +145,9 @@ typedef struct dcsim_model {
     int64_t *risk_at;            /* when each fires in this run, or -1 */
     int64_t *risk_delay_s;       /* its delay, drawn whether it fires or not */
     bool *risk_fired;
+    double *src_lost;            /* per source: share of its capacity risks took (summed) */
+    double *dl_cut;              /* per delivery: share of its rate risks cut (summed) */
+    int64_t *dl_shift;           /* per delivery: how much later its schedule runs (cuts) */
     uint32_t *risk_hit_first;    /* risk i's hits are [risk_hit_first[i], [i + 1]) below */
     bool *risk_hit_on;           /* that hit found the activity unfinished: on its chain */
 
@@ -264,6 +268,8 @@ void power_curtail_end(dcsim_model *m, uint32_t source);
 void power_hour(dcsim_model *m);
 /* A source's contribution to its site's firm supply now (storage: 0). */
 double power_source_w(const dcsim_model *m, uint32_t source);
+/* A risk changed source s's capacity (m->src_lost): re-balance its site. */
+void power_capacity_changed(dcsim_model *m, uint32_t source);
 /* Recompute a site's firm supply from its sources. */
 void power_site_supply(dcsim_model *m, uint32_t site);
 
@@ -375,6 +381,7 @@ bool risk_create(dcsim_model *m);
 void risk_destroy(dcsim_model *m);
 void risk_begin(dcsim_model *m);
 void risk_fire(dcsim_model *m, uint32_t risk);
+void risk_end(dcsim_model *m, uint32_t risk);
 /* Append " < risk:NAME" to buf (used bytes so far) for every risk that hit activity a while
  * it was unfinished: they are on the chain of whatever waited for it. */
 void risk_path(const dcsim_model *m, uint32_t a, char *buf, size_t n, size_t *used);

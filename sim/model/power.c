@@ -17,16 +17,18 @@
 double power_source_w(const dcsim_model *m, uint32_t s)
 {
     const dcsim_source *src = &m->sc->sources[s];
+    /* What risks took (capacity_lost), off the top of whatever the source gives. */
+    double keep = m->src_lost[s] < 1 ? 1 - m->src_lost[s] : 0;
     switch (src->type) {
     case DCSIM_SOURCE_STORAGE:
         return 0;           /* batteries are not firm supply; see storage.c */
     case DCSIM_SOURCE_PPA:
-        return m->src_online_w[s] * m->src_cf[s];
+        return m->src_online_w[s] * m->src_cf[s] * keep;
     default: {
         double w = m->src_online_w[s] - m->src_down_w[s];
         if (m->src_curtailed[s])
             w *= 1.0 - src->curtailment.fraction;
-        return w > 0 ? w : 0;
+        return w > 0 ? w * keep : 0;
     }
     }
 }
@@ -190,6 +192,11 @@ void power_curtail_start(dcsim_model *m, uint32_t s)
     dcsim_eventlog_add(m->log, now, "curtailment_start", src->name, "%.0f%% for %.2f h",
                        src->curtailment.fraction * 100, (double)dur / 3600.0);
     model_schedule(m, now + dur, EV_CURTAIL_END, s);
+    changed(m, s);
+}
+
+void power_capacity_changed(dcsim_model *m, uint32_t s)
+{
     changed(m, s);
 }
 

@@ -41,6 +41,11 @@ bool risk_create(dcsim_model *m)
     m->act_cancelled = calloc(na + 1, sizeof *m->act_cancelled);
     m->act_risk = malloc((na + 1) * sizeof *m->act_risk);
     m->risk_hit_first = malloc((nr + 1) * sizeof *m->risk_hit_first);
+    m->src_lost = calloc(sc->n_sources + 1, sizeof *m->src_lost);
+    m->dl_cut = calloc(sc->n_deliveries + 1, sizeof *m->dl_cut);
+    m->dl_shift = calloc(sc->n_deliveries + 1, sizeof *m->dl_shift);
+    if (!m->src_lost || !m->dl_cut || !m->dl_shift)
+        return false;
     if (!m->risk_at || !m->risk_delay_s || !m->risk_fired || !m->act_extra_s ||
         !m->act_done_at || !m->act_cancelled || !m->act_risk || !m->risk_hit_first)
         return false;
@@ -116,7 +121,7 @@ void risk_destroy(dcsim_model *m)
 {
     void *arrays[] = {m->risk_at, m->risk_delay_s, m->risk_fired, m->act_extra_s,
                       m->act_done_at, m->act_cancelled, m->act_risk, m->risk_hit_first,
-                      m->risk_hit_on};
+                      m->risk_hit_on, m->src_lost, m->dl_cut, m->dl_shift};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
 }
@@ -179,12 +184,66 @@ void risk_path(const dcsim_model *m, uint32_t a, char *buf, size_t n, size_t *us
         }
 }
 
+/* A capacity loss or a delivery cut begins (sign +1) or ends (-1). */
+static void share_impact(dcsim_model *m, uint32_t i, int sign)
+{
+    const dcsim_risk *rk = &m->sc->risks[i];
+    model_touch(m);
+    for (uint32_t k = 0; k < rk->n_hits; k++) {
+        uint32_t h = rk->hits[k];
+        if (rk->impact == DCSIM_RISK_CAPACITY) {
+            m->src_lost[h] += sign * rk->share;
+            if (m->src_lost[h] < 1e-12)
+                m->src_lost[h] = 0;     /* sums of the same values: no drift below zero */
+            power_capacity_changed(m, h);
+        } else {
+            m->dl_cut[h] += sign * rk->share;
+            if (m->dl_cut[h] < 1e-12)
+                m->dl_cut[h] = 0;
+        }
+    }
+}
+
+void risk_end(dcsim_model *m, uint32_t i)
+{
+    const dcsim_risk *rk = &m->sc->risks[i];
+    share_impact(m, i, -1);
+    dcsim_eventlog_add(m->log, dcsim_engine_now(m->eng), "risk_over", rk->name,
+                       "%s back", rk->impact == DCSIM_RISK_CAPACITY ? "capacity" : "deliveries");
+}
+
 void risk_fire(dcsim_model *m, uint32_t i)
 {
     const dcsim_scenario *sc = m->sc;
     const dcsim_risk *rk = &sc->risks[i];
     int64_t now = dcsim_engine_now(m->eng);
     m->risk_fired[i] = true;
+    if (rk->impact == DCSIM_RISK_CAPACITY || rk->impact == DCSIM_RISK_DELIVERY_CUT) {
+        bool cap = rk->impact == DCSIM_RISK_CAPACITY;
+        char what[512];
+        size_t used = 0;
+        what[0] = '\0';
+        for (uint32_t k = 0; k < rk->n_hits && used + 1 < sizeof what; k++) {
+            int w = snprintf(what + used, sizeof what - used, "%s%s", k ? ", " : "",
+                             cap ? sc->sources[rk->hits[k]].name
+                                 : sc->deliveries[rk->hits[k]].name);
+            if (w < 0 || (size_t)w >= sizeof what - used)
+                break;
+            used += (size_t)w;
+        }
+        share_impact(m, i, +1);
+        char span[64];
+        if (rk->for_s > 0)
+            snprintf(span, sizeof span, "for %.2f d", (double)rk->for_s / 86400.0);
+        else
+            snprintf(span, sizeof span, "for good");
+        dcsim_eventlog_add(m->log, now, "risk_fired", rk->name, "%s %.0f%% %s%s: %s",
+                           cap ? "capacity lost" : "deliveries cut", rk->share * 100, span,
+                           rk->mitigated ? " (mitigated)" : "", what);
+        if (rk->for_s > 0 && now + rk->for_s <= sc->horizon_s)
+            model_schedule(m, now + rk->for_s, EV_RISK_END, i);
+        return;
+    }
     char what[512];
     size_t used = 0;
     what[0] = '\0';

@@ -15,7 +15,8 @@
 static int64_t arrival(const dcsim_model *m, uint32_t i, uint32_t k)
 {
     const dcsim_delivery *dl = &m->sc->deliveries[i];
-    return m->dl_t0[i] + (int64_t)llround((double)k * DCSIM_MONTH_S / dl->per_month);
+    return m->dl_t0[i] + m->dl_shift[i] +
+           (int64_t)llround((double)k * DCSIM_MONTH_S / dl->per_month);
 }
 
 void supply_begin(dcsim_model *m)
@@ -109,8 +110,14 @@ void supply_arrive(dcsim_model *m, uint32_t i)
     }
     if (k + 1 == dl->total)
         dcsim_eventlog_add(m->log, now, "delivery_done", dl->name, "%u racks", dl->total);
-    else
+    else {
+        /* Under a delivery cut the next rack comes after a longer interval: the rest of the
+         * schedule shifts by what the cut adds to this one. */
+        double c = m->dl_cut[i] < 0.99 ? m->dl_cut[i] : 0.99;
+        if (c > 0)
+            m->dl_shift[i] += (int64_t)llround(DCSIM_MONTH_S / dl->per_month * c / (1 - c));
         model_schedule(m, arrival(m, i, k + 1), EV_ARRIVE, i);
+    }
     snprintf(m->trigger, sizeof m->trigger, "delivery:%s", dl->name);
     m->trigger_act = -1;
     uint32_t b = place(m, dl);

@@ -70,7 +70,9 @@ const char *const scn_keys_delivery[] = {"rack", "building", "buildings", "alloc
                                          "commissioning", NULL};
 const char *const scn_keys_milestone[] = {"planned", "when", NULL};
 const char *const scn_keys_risk[] = {"probability", "per_day", "window", "hits", "delay",
-                                     "cancel", "driver", "mitigation", "mitigated", NULL};
+                                     "cancel", "capacity_lost", "delivery_cut", "driver",
+                                     "mitigation", "mitigated", NULL};
+const char *const scn_keys_risk_share[] = {"share", "for", NULL};
 const char *const scn_keys_mitigation[] = {"cost", "probability", "per_day", "delay", NULL};
 const char *const scn_keys_risk_driver[] = {"correlation", NULL};
 
@@ -104,6 +106,8 @@ const scn_key_set scn_key_sets[] = {
     {"scn_keys_risk", "risks.<name>", scn_keys_risk},
     {"scn_keys_mitigation", "risks.<name>.mitigation", scn_keys_mitigation},
     {"scn_keys_risk_driver", "risk_drivers.<name>", scn_keys_risk_driver},
+    {"scn_keys_risk_share", "risks.<name>.capacity_lost", scn_keys_risk_share},
+    {"scn_keys_risk_share", "risks.<name>.delivery_cut", scn_keys_risk_share},
     {NULL, NULL, NULL},
 };
 
@@ -185,7 +189,10 @@ static const char *const paths[] = {
     MS "planned", MS "when",
     /* risks */
     RISK "probability", RISK "per_day", RISK "window", RISK "hits", RISK "delay",
-    RISK "cancel", RISK "driver", RISK "mitigation", RISK "mitigated",
+    RISK "cancel", RISK "capacity_lost", RISK "delivery_cut", RISK "driver",
+    RISK "mitigation", RISK "mitigated",
+    RISK "capacity_lost.share", RISK "capacity_lost.for", RISK "delivery_cut.share",
+    RISK "delivery_cut.for",
     RISK "mitigation.cost", RISK "mitigation.probability", RISK "mitigation.per_day",
     RISK "mitigation.delay",
     "risk_drivers.<name>.correlation",
@@ -204,10 +211,10 @@ static const char *const paths[] = {
      KEYS(scn_keys_fabric) + KEYS(scn_keys_switch) + KEYS(scn_keys_job) +                   \
      KEYS(scn_keys_checkpoint) + KEYS(scn_keys_inference) + KEYS(scn_keys_scheduler) +      \
      KEYS(scn_keys_grading) + KEYS(scn_keys_risk) + KEYS(scn_keys_mitigation) +             \
-     KEYS(scn_keys_risk_driver) + N_LEAF_ENTRIES)
+     KEYS(scn_keys_risk_driver) + 2 * KEYS(scn_keys_risk_share) + N_LEAF_ENTRIES)
 _Static_assert(KEYS(paths) == N_PATHS,
                "the path table and the key arrays disagree: add the path of every key");
-_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 30,
+_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 32,
                "a key set was added: count its keys in N_PATHS (and weather's second place)");
 
 const char *const *dcsim_scenario_key_paths(void)

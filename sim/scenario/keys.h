@@ -23,6 +23,7 @@ extern const char *const scn_keys_milestone[];    /* milestones.<name> */
 extern const char *const scn_keys_risk[];         /* risks.<name> */
 extern const char *const scn_keys_mitigation[];   /* risks.<name>.mitigation */
 extern const char *const scn_keys_risk_driver[];  /* risk_drivers.<name> */
+extern const char *const scn_keys_risk_share[];   /* risks.<name>.capacity_lost, .delivery_cut */
 extern const char *const scn_keys_gpu[];          /* gpus.<name> */
 extern const char *const scn_keys_failures[];     /* failures */
 extern const char *const scn_keys_cause[];        /* failures.causes.<name> */

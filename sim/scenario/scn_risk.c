@@ -31,15 +31,43 @@ void dcsim_scenario_mitigate_all(dcsim_scenario *sc)
 /* `hits`: one activity name or a list of them. */
 #define MAX_HITS 10000    /* per risk: each hit is checked against the others */
 
+/* A source (capacity lost) or a delivery (delivery cut) by name, with a did-you-mean. */
+static dcsim_status named_in(scn_ctx *c, const dcsim_ynode *item, const char *path,
+                             bool sources, long *out)
+{
+    const dcsim_scenario *sc = c->sc;
+    uint32_t n = sources ? sc->n_sources : sc->n_deliveries;
+    TRY(scn_need_scalar(c, item, path));
+    for (uint32_t k = 0; k < n; k++)
+        if (strcmp(sources ? sc->sources[k].name : sc->deliveries[k].name, item->scalar) == 0) {
+            *out = (long)k;
+            return DCSIM_OK;
+        }
+    const char **names = malloc((size_t)n * sizeof *names + 1);
+    if (!names)
+        return OOM(c);
+    for (uint32_t k = 0; k < n; k++)
+        names[k] = sources ? sc->sources[k].name : sc->deliveries[k].name;
+    const char *hint = dcsim_did_you_mean(item->scalar, names, n);
+    const char *what = sources ? "a power source" : "a delivery";
+    dcsim_status st = hint ? scn_fail(c, item, path, "'%s' is not %s (did you mean '%s'?)",
+                                      item->scalar, what, hint)
+                           : scn_fail(c, item, path, "'%s' is not %s of this scenario; this "
+                                                     "impact hits %ss", item->scalar, what,
+                                      sources ? "power source" : "deliverie");
+    free(names);
+    return st;
+}
+
 static dcsim_status load_hits(scn_ctx *c, const uint32_t *sorted, const dcsim_ynode *n,
                               const char *path, dcsim_risk *r)
 {
     dcsim_scenario *sc = c->sc;
     size_t m = n->kind == DCSIM_Y_SEQ ? n->len : 1;
     if (n->kind == DCSIM_Y_MAP || m == 0)
-        return scn_fail(c, n, path, "expected an activity's name or a list of them (a "
-                                    "source, a stage as source.stage, a building or an "
-                                    "equipment item)");
+        return scn_fail(c, n, path, "expected a name or a list of names (activities for a "
+                                    "delay or a cancellation, power sources for "
+                                    "capacity_lost, deliveries for delivery_cut)");
     if (m > MAX_HITS)
         return scn_fail(c, n, path, "a risk hits at most %d activities", MAX_HITS);
     r->hits = scn_alloc(&sc->arena, m * sizeof *r->hits);
@@ -48,7 +76,13 @@ static dcsim_status load_hits(scn_ctx *c, const uint32_t *sorted, const dcsim_yn
     for (size_t k = 0; k < m; k++) {
         const dcsim_ynode *item = n->kind == DCSIM_Y_SEQ ? n->items[k] : n;
         long a;
-        TRY(scn_activity_ref(c, sorted, item, path, &a));
+        if (r->impact == DCSIM_RISK_CAPACITY || r->impact == DCSIM_RISK_DELIVERY_CUT)
+            TRY(named_in(c, item, path, r->impact == DCSIM_RISK_CAPACITY, &a));
+        else
+            TRY(scn_activity_ref(c, sorted, item, path, &a));
+        if (r->impact == DCSIM_RISK_CAPACITY && sc->sources[a].type == DCSIM_SOURCE_STORAGE)
+            return scn_fail(c, item, path, "'%s' is a battery: capacity_lost hits grid, "
+                                           "generation or PPA sources", item->scalar);
         for (uint32_t j = 0; j < r->n_hits; j++)
             if (r->hits[j] == (uint32_t)a)
                 return scn_fail(c, item, path, "'%s' is listed twice", item->scalar);
@@ -155,22 +189,40 @@ static dcsim_status load_risk(scn_ctx *c, const uint32_t *sorted, const dcsim_yn
         return scn_fail(c, body, path, "a risk needs 'probability' (per run) or 'per_day'");
     TRY(get_probability(c, body, path, false, false, &r->probability, &r->per_day));
     TRY(load_window(c, body, path, r));
-    const dcsim_ynode *hits;
-    TRY(scn_required(c, body, "hits", path, &hits));
-    TRY(load_hits(c, sorted, hits, scn_join(sub, sizeof sub, path, "hits"), r));
-
+    /* The impact first: it says what `hits` names. */
     bool cancel = false;
     TRY(get_bool(c, body, "cancel", path, &cancel));
     const dcsim_ynode *delay = dcsim_ynode_get(body, "delay");
-    if (cancel && delay)
-        return scn_fail(c, delay, path, "a risk either delays what it hits or cancels it, "
-                                        "not both");
-    if (!cancel && !delay)
+    const dcsim_ynode *lost = dcsim_ynode_get(body, "capacity_lost");
+    const dcsim_ynode *cut = dcsim_ynode_get(body, "delivery_cut");
+    int impacts = (cancel ? 1 : 0) + (delay != NULL) + (lost != NULL) + (cut != NULL);
+    if (impacts > 1)
+        return scn_fail(c, body, path, "a risk has one impact: 'delay', 'cancel: true', "
+                                       "'capacity_lost' or 'delivery_cut'");
+    if (impacts == 0)
         return scn_fail(c, body, path, "a risk needs an impact: 'delay' (a duration or a "
-                                       "distribution) or 'cancel: true'");
-    r->impact = cancel ? DCSIM_RISK_CANCEL : DCSIM_RISK_DELAY;
+                                       "distribution), 'cancel: true', 'capacity_lost' or "
+                                       "'delivery_cut'");
+    r->impact = cancel ? DCSIM_RISK_CANCEL
+                : delay ? DCSIM_RISK_DELAY
+                : lost ? DCSIM_RISK_CAPACITY
+                : DCSIM_RISK_DELIVERY_CUT;
     if (delay)
         TRY(scn_get_dist(c, body, "delay", path, true, &r->delay));
+    if (lost || cut) {
+        const dcsim_ynode *n = lost ? lost : cut;
+        scn_join(sub, sizeof sub, path, lost ? "capacity_lost" : "delivery_cut");
+        TRY(scn_need_map(c, n, sub));
+        TRY(scn_check_keys(c, n, sub, scn_keys_risk_share));
+        /* A cut slows deliveries (below 1): a halt is a delay of the deliveries instead. */
+        TRY(scn_get_number(c, n, "share", sub, true, lost ? 0 : 0, lost ? 1 : 0.99,
+                           &r->share));
+        r->for_s = 0;
+        TRY(scn_get_duration(c, n, "for", sub, false, &r->for_s));
+    }
+    const dcsim_ynode *hits;
+    TRY(scn_required(c, body, "hits", path, &hits));
+    TRY(load_hits(c, sorted, hits, scn_join(sub, sizeof sub, path, "hits"), r));
 
     r->driver = UINT32_MAX;
     const dcsim_ynode *drv = dcsim_ynode_get(body, "driver");

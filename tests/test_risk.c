@@ -122,6 +122,21 @@ static void certain_delay_moves_milestone(void **state)
     dcsim_scenario_free(later_off);
 }
 
+/* A site stands for its sources, stages and buildings, delayed as a whole by one delay: the
+ * permit (running) ends 90 d later, the grid's pipeline (it waits for the permit) inherits
+ * that without a second 90 d, the hall (0 days, still running at the instant the risk
+ * fires) is ready at 90 d. `lit` comes at exactly 190 d, not at 280 d. */
+static void site_delayed_as_a_whole(void **state)
+{
+    (void)state;
+    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d"};
+    const char *to[] = {"    window: [0d, 0d]\n    hits: risk-delay\n    delay: 90d"};
+    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    assert_int_equal(sc->risks[0].n_hits, 3);      /* grid, grid.permit, hall */
+    assert_int_equal(run(sc, 0, -1).lit, PLAN + 90 * DAY);
+    dcsim_scenario_free(sc);
+}
+
 /* Probability 0.3: it fires in 30% of 2,000 runs within 4 standard errors
  * (sqrt(0.3 x 0.7 / 2000) = 0.0102), and `lit` slips by 90 d in exactly those runs. */
 static void fires_at_its_probability(void **state)
@@ -395,6 +410,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(certain_delay_moves_milestone),
+        cmocka_unit_test(site_delayed_as_a_whole),
         cmocka_unit_test(fires_at_its_probability),
         cmocka_unit_test(finished_work_is_not_hit),
         cmocka_unit_test(shared_driver_correlates),

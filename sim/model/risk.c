@@ -134,6 +134,27 @@ void risk_begin(dcsim_model *m)
             model_schedule(m, m->risk_at[i], EV_RISK, i);
 }
 
+/* Whether activity a waits (after or needs) for another unfinished activity the risk hits:
+ * then that one's delay reaches it, and adding the delay again would count it twice (a site,
+ * or a stage listed with the source that waits for it, is delayed as a whole by one delay). */
+static bool waits_on_hit(const dcsim_model *m, const dcsim_risk *rk, uint32_t a)
+{
+    const dcsim_activity *act = &m->sc->activities[a];
+    for (int need = 0; need < 2; need++) {
+        const uint32_t *list = need ? act->needs : act->deps;
+        uint32_t n = need ? act->n_needs : act->n_deps;
+        for (uint32_t j = 0; j < n; j++) {
+            uint32_t p = list[j];
+            if (m->act_finish[p] >= 0 || m->act_failed[p])
+                continue;
+            for (uint32_t k = 0; k < rk->n_hits; k++)
+                if (rk->hits[k] == p)
+                    return true;
+        }
+    }
+    return false;
+}
+
 /* Risk i hits activity a, its k-th hit. Returns a few words on what it did, for the log. */
 static const char *hit(dcsim_model *m, uint32_t i, uint32_t k, uint32_t a)
 {
@@ -152,6 +173,8 @@ static const char *hit(dcsim_model *m, uint32_t i, uint32_t k, uint32_t a)
     }
     int64_t d = m->risk_delay_s[i];
     if (!started) {
+        if (waits_on_hit(m, rk, a))
+            return "delayed through what it waits for";
         m->act_extra_s[a] += d;     /* added to its duration when it starts */
         return "delayed before it started";
     }

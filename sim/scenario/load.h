@@ -184,6 +184,8 @@ dcsim_status scn_resolve(scn_ctx *c);
 /* The activity ids ordered by name, for scn_activity_ref (malloc'd; NULL when out of
  * memory). */
 uint32_t *scn_activities_by_name(const dcsim_scenario *sc);
+/* The activity named name in sorted (scn_activities_by_name), or -1. */
+long scn_find_activity(const dcsim_scenario *sc, const uint32_t *sorted, const char *name);
 /* The activity named by scalar n (a source, source.stage, building or equipment item), or a
  * failure naming it, with a did-you-mean when a name is close. */
 dcsim_status scn_activity_ref(scn_ctx *c, const uint32_t *sorted, const dcsim_ynode *n,

@@ -467,7 +467,7 @@ static int by_act_name(const void *a, const void *b, void *sc_)
                   sc->activities[*(const uint32_t *)b].name);
 }
 
-static long find_activity(const dcsim_scenario *sc, const uint32_t *sorted, const char *name)
+long scn_find_activity(const dcsim_scenario *sc, const uint32_t *sorted, const char *name)
 {
     size_t lo = 0, hi = sc->n_activities;
     while (lo < hi) {
@@ -488,7 +488,7 @@ dcsim_status scn_activity_ref(scn_ctx *c, const uint32_t *sorted, const dcsim_yn
 {
     const dcsim_scenario *sc = c->sc;
     TRY(scn_need_scalar(c, n, path));
-    *out = find_activity(sc, sorted, n->scalar);
+    *out = scn_find_activity(sc, sorted, n->scalar);
     if (*out >= 0)
         return DCSIM_OK;
     const char **names = malloc(sc->n_activities * sizeof *names + 1);

@@ -59,6 +59,62 @@ static dcsim_status named_in(scn_ctx *c, const dcsim_ynode *item, const char *pa
     return st;
 }
 
+/* The site of activity a, or UINT32_MAX (an equipment item belongs to no site). */
+static uint32_t site_of_activity(const dcsim_scenario *sc, uint32_t a)
+{
+    const dcsim_activity *act = &sc->activities[a];
+    switch (act->kind) {
+    case DCSIM_ACT_SOURCE:
+        return sc->sources[act->index].site;
+    case DCSIM_ACT_STAGE:
+        return sc->sources[sc->stages[act->index].source].site;
+    case DCSIM_ACT_BUILDING:
+        return sc->buildings[act->index].site;
+    default:
+        return UINT32_MAX;
+    }
+}
+
+/* Whether `name` is one of the impact's own kind (an activity, a source, a delivery). */
+static bool of_kind(const dcsim_scenario *sc, const uint32_t *sorted, dcsim_risk_impact im,
+                    const char *name)
+{
+    if (im == DCSIM_RISK_DELAY || im == DCSIM_RISK_CANCEL)
+        return scn_find_activity(sc, sorted, name) >= 0;
+    uint32_t n = im == DCSIM_RISK_CAPACITY ? sc->n_sources : sc->n_deliveries;
+    for (uint32_t k = 0; k < n; k++)
+        if (strcmp(im == DCSIM_RISK_CAPACITY ? sc->sources[k].name : sc->deliveries[k].name,
+                   name) == 0)
+            return true;
+    return false;
+}
+
+/* A site named by a risk stands for everything of the impact's kind at it: its sources,
+ * stages and buildings (delay, cancel) or its sources (capacity). Returns the site, or -1. */
+static long site_named(const dcsim_scenario *sc, const uint32_t *sorted, dcsim_risk_impact im,
+                       const char *name)
+{
+    if (im == DCSIM_RISK_DELIVERY_CUT || of_kind(sc, sorted, im, name))
+        return -1;
+    for (uint32_t s = 0; s < sc->n_sites; s++)
+        if (strcmp(sc->sites[s].name, name) == 0)
+            return (long)s;
+    return -1;
+}
+
+static dcsim_status add_hit(scn_ctx *c, const dcsim_ynode *item, const char *path,
+                            dcsim_risk *r, uint32_t id, size_t cap)
+{
+    for (uint32_t j = 0; j < r->n_hits; j++)
+        if (r->hits[j] == id)
+            return scn_fail(c, item, path, "'%s' is hit twice (listed twice, or also through "
+                                           "its site)", item->scalar);
+    if (r->n_hits >= cap)
+        return scn_fail(c, item, path, "a risk hits at most %d things", MAX_HITS);
+    r->hits[r->n_hits++] = id;
+    return DCSIM_OK;
+}
+
 static dcsim_status load_hits(scn_ctx *c, const uint32_t *sorted, const dcsim_ynode *n,
                               const char *path, dcsim_risk *r)
 {
@@ -70,11 +126,45 @@ static dcsim_status load_hits(scn_ctx *c, const uint32_t *sorted, const dcsim_yn
                                     "capacity_lost, deliveries for delivery_cut)");
     if (m > MAX_HITS)
         return scn_fail(c, n, path, "a risk hits at most %d activities", MAX_HITS);
-    r->hits = scn_alloc(&sc->arena, m * sizeof *r->hits);
+    /* Room for every name, a site counting for what it stands for. */
+    size_t cap = 0;
+    for (size_t k = 0; k < m; k++) {
+        const dcsim_ynode *item = n->kind == DCSIM_Y_SEQ ? n->items[k] : n;
+        TRY(scn_need_scalar(c, item, path));
+        long site = site_named(sc, sorted, r->impact, item->scalar);
+        if (site < 0)
+            cap++;
+        else if (r->impact == DCSIM_RISK_CAPACITY)
+            cap += sc->n_sources;
+        else
+            cap += sc->n_activities;
+    }
+    if (cap > MAX_HITS)
+        cap = MAX_HITS;
+    r->hits = scn_alloc(&sc->arena, cap * sizeof *r->hits + 1);
     if (!r->hits)
         return OOM(c);
     for (size_t k = 0; k < m; k++) {
         const dcsim_ynode *item = n->kind == DCSIM_Y_SEQ ? n->items[k] : n;
+        TRY(scn_need_scalar(c, item, path));
+        long site = site_named(sc, sorted, r->impact, item->scalar);
+        if (site >= 0) {
+            size_t before = r->n_hits;
+            if (r->impact == DCSIM_RISK_CAPACITY) {
+                for (uint32_t s = 0; s < sc->n_sources; s++)
+                    if (sc->sources[s].site == (uint32_t)site &&
+                        sc->sources[s].type != DCSIM_SOURCE_STORAGE)
+                        TRY(add_hit(c, item, path, r, s, cap));
+            } else {
+                for (uint32_t a = 0; a < sc->n_activities; a++)
+                    if (site_of_activity(sc, a) == (uint32_t)site)
+                        TRY(add_hit(c, item, path, r, a, cap));
+            }
+            if (r->n_hits == before)
+                return scn_fail(c, item, path, "site '%s' has nothing this risk can hit",
+                                item->scalar);
+            continue;
+        }
         long a;
         if (r->impact == DCSIM_RISK_CAPACITY || r->impact == DCSIM_RISK_DELIVERY_CUT)
             TRY(named_in(c, item, path, r->impact == DCSIM_RISK_CAPACITY, &a));
@@ -83,10 +173,7 @@ static dcsim_status load_hits(scn_ctx *c, const uint32_t *sorted, const dcsim_yn
         if (r->impact == DCSIM_RISK_CAPACITY && sc->sources[a].type == DCSIM_SOURCE_STORAGE)
             return scn_fail(c, item, path, "'%s' is a battery: capacity_lost hits grid, "
                                            "generation or PPA sources", item->scalar);
-        for (uint32_t j = 0; j < r->n_hits; j++)
-            if (r->hits[j] == (uint32_t)a)
-                return scn_fail(c, item, path, "'%s' is listed twice", item->scalar);
-        r->hits[r->n_hits++] = (uint32_t)a;
+        TRY(add_hit(c, item, path, r, (uint32_t)a, cap));
     }
     return DCSIM_OK;
 }

@@ -166,6 +166,7 @@ static void split_exact_bands(void **state)
     (void)state;
     split_same_bytes("tests/scenarios/mc-uniform.yaml", 0);
     split_same_bytes("tests/scenarios/mc-parallel.yaml", 0);
+    split_same_bytes("tests/scenarios/mc-risks.yaml", 0);      /* risks.csv from the shares */
 }
 
 static void split_histogram_bands(void **state)

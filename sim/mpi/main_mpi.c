@@ -50,6 +50,7 @@ static const char usage_text[] =
     "  -j, --threads N       threads per rank (default: the CPUs of its machine shared among\n"
     "                        the ranks on it); results do not depend on it\n"
     "      --force           replace an earlier dcsim output at DIR\n"
+    "      --mitigated       apply every risk's mitigation\n"
     "  -q, --quiet           print nothing but errors\n"
     "  -h, --help            this text\n"
     "      --version         print the version\n"
@@ -62,6 +63,7 @@ typedef struct mpi_opts {
     uint64_t seed;
     bool quiet;
     bool force;
+    bool mitigated;
     uint64_t runs;
     unsigned threads;
     const char **sets;
@@ -158,6 +160,8 @@ static int parse_args(int argc, char **argv, mpi_opts *o, bool speak)
             o->quiet = true;
         } else if (strcmp(a, "--force") == 0) {
             o->force = true;
+        } else if (strcmp(a, "--mitigated") == 0) {
+            o->mitigated = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             if (speak)
                 fputs(usage_text, stdout);
@@ -345,6 +349,8 @@ static int run_job(const job *jb, const mpi_opts *o, const char *cmd)
     dcsim_scenario *sc = NULL;
     dcsim_status st = dcsim_scenario_load(o->scenario, o->sets, o->n_sets, o->has_seed,
                                           o->seed, &sc, &d);
+    if (!st && o->mitigated)
+        dcsim_scenario_mitigate_all(sc);
     dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads ? o->threads : default_threads(),
                         .progress = jb->rank == 0 && !o->quiet && isatty(STDERR_FILENO)};
     dcsim_mc *mc = NULL;

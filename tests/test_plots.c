@@ -513,6 +513,12 @@ static void report_in_chromium(void **state)
     dcsim_csv_free(ms);
     assert_non_null(strstr(text, "id=\"drivers-table\""));
     assert_non_null(strstr(text, "<tr class=\"driver\">"));
+    /* The risk register: one row per line of risks.csv (each risk for each milestone). */
+    dcsim_csv_table *rk = tu_read_csv(mc, "risks.csv");
+    assert_true(rk->n_rows > 1);
+    assert_non_null(strstr(text, "id=\"risks-table\""));
+    assert_int_equal(count(text, "<tr class=\"risk\">"), rk->n_rows - 1);
+    dcsim_csv_free(rk);
 
     /* Every chart of the run and of the Monte Carlo, as an inline SVG. */
     static const dcsim_dir_kind kinds[] = {DCSIM_DIR_RUN, DCSIM_DIR_MC};

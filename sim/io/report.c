@@ -244,6 +244,57 @@ static dcsim_status charts_of(page *p, const char *dir, dcsim_dir_kind kind, dcs
     return DCSIM_OK;
 }
 
+/* The risk register as simulated (risks.csv), when the scenario has one: a Monte Carlo of
+ * an older dcsim, or of a scenario without risks, has no such file or no rows. */
+static dcsim_status risks_table(page *p, const char *dir, dcsim_diag *d)
+{
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/risks.csv", dir) >= sizeof path ||
+        access(path, R_OK) != 0)
+        return DCSIM_OK;
+    dcsim_csv_table *rk = read_in(dir, "risks.csv", d);
+    if (!rk)
+        return d->status;
+    if (rk->n_rows > 1) {
+        out(p, "<h2>The risk register</h2>\n<table id=\"risks-table\">\n<thead><tr>"
+               "<th>risk</th><th>milestone</th><th>probability</th><th>fired</th>"
+               "<th>mean delay</th><th>criticality</th><th>slip contribution</th>"
+               "<th>mitigation</th></tr></thead>\n<tbody>\n");
+        for (size_t r = 1; r < rk->n_rows; r++) {
+            cell(p, "<tr class=\"risk\"><td>", "</td>", field(rk, r, "risk"));
+            cell(p, "<td>", "</td>", field(rk, r, "milestone"));
+            pct_cell(p, field(rk, r, "probability"));
+            pct_cell(p, field(rk, r, "fired_share"));
+            const char *delay = field(rk, r, "mean_delay_days");
+            if (delay[0])
+                days_cell(p, delay);
+            else
+                out(p, "<td></td>");
+            pct_cell(p, field(rk, r, "criticality"));
+            const char *c = field(rk, r, "slip_contribution_days");
+            if (c[0])
+                days_cell(p, c);
+            else
+                out(p, "<td></td>");
+            const char *cost = field(rk, r, "mitigation_cost_usd");
+            if (!cost[0])
+                out(p, "<td>none</td>");
+            else
+                out(p, "<td class=\"num\">$%.0fM%s</td>", strtod(cost, NULL) / 1e6,
+                    strcmp(field(rk, r, "mitigated"), "true") == 0 ? " (applied)" : "");
+            out(p, "</tr>\n");
+        }
+        out(p, "</tbody></table>\n");
+        out(p, "<p class=\"note\">Probability: that the risk fires in a future. Fired: the "
+               "share of the simulated futures it fired in. Criticality: the share in which it "
+               "hit work on the milestone's critical path. Slip contribution: how the P80 slip "
+               "changes with the risk switched off, every other draw the same. dcsim mc "
+               "--mitigated runs with every mitigation applied.</p>\n");
+    }
+    dcsim_csv_free(rk);
+    return DCSIM_OK;
+}
+
 static dcsim_status mc_section(page *p, const char *dir, const dcsim_csv_table *meta,
                                dcsim_diag *d)
 {
@@ -317,7 +368,9 @@ static dcsim_status mc_section(page *p, const char *dir, const dcsim_csv_table *
         lookup(meta, "driver_runs", 1));
     dcsim_csv_free(ms);
     dcsim_csv_free(dr);
-    dcsim_status st = charts_of(p, dir, DCSIM_DIR_MC, d);
+    dcsim_status st = risks_table(p, dir, d);
+    if (!st)
+        st = charts_of(p, dir, DCSIM_DIR_MC, d);
     out(p, "</section>\n");
     return st;
 }

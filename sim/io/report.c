@@ -159,6 +159,15 @@ static void days_cell(page *p, const char *s)
         out(p, "<td class=\"num\">%+.1f d</td>", v);
 }
 
+/* Days, or an empty cell where the CSV has none (not measured, never fired). */
+static void days_or_blank(page *p, const char *s)
+{
+    if (s[0])
+        days_cell(p, s);
+    else
+        out(p, "<td></td>");
+}
+
 /* Inline dir/SCRIPT.svg as a figure; the XML prolog goes, the <svg> element stays. */
 static dcsim_status figure(page *p, const char *dir, const char *script, dcsim_diag *d)
 {
@@ -265,17 +274,9 @@ static dcsim_status risks_table(page *p, const char *dir, dcsim_diag *d)
             cell(p, "<td>", "</td>", field(rk, r, "milestone"));
             pct_cell(p, field(rk, r, "probability"));
             pct_cell(p, field(rk, r, "fired_share"));
-            const char *delay = field(rk, r, "mean_delay_days");
-            if (delay[0])
-                days_cell(p, delay);
-            else
-                out(p, "<td></td>");
+            days_or_blank(p, field(rk, r, "mean_delay_days"));
             pct_cell(p, field(rk, r, "criticality"));
-            const char *c = field(rk, r, "slip_contribution_days");
-            if (c[0])
-                days_cell(p, c);
-            else
-                out(p, "<td></td>");
+            days_or_blank(p, field(rk, r, "slip_contribution_days"));
             const char *cost = field(rk, r, "mitigation_cost_usd");
             if (!cost[0])
                 out(p, "<td>none</td>");

@@ -341,6 +341,14 @@ static void capacity_lost_for_a_time(void **state)
     tu_close(series_at(sc, "racks_energized", 181), 50.0, 0);
     assert_int_equal(run(sc, 0, -1).lit, PLAN);    /* lit at 100 d, before the loss */
     dcsim_scenario_free(sc);
+    /* Mitigated to half the grid lost: 10 MW during the loss, and the 6 MW campus fits. */
+    const char *mto[] = {"    window: [150d, 150d]\n    hits: grid\n"
+                         "    capacity_lost: {share: 0.8, for: 30d}\n"
+                         "    mitigation: {cost: 1e6, share: 0.5}\n    mitigated: true"};
+    dcsim_scenario *mit = load_variant(from, mto, 1, NULL, 0);
+    tu_close(series_at(mit, "supply_mw", 160), 10.0, 1e-9);
+    tu_close(series_at(mit, "racks_energized", 160), 50.0, 0);
+    dcsim_scenario_free(mit);
 }
 
 /* Deliveries halved for good from the start: 30 racks a month become 15. Rack k comes at

@@ -207,6 +207,7 @@ typedef struct dcsim_risk {
     double mitigation_cost;      /* US dollars */
     double mitigated_probability;/* the probability once mitigated (same unit as probability) */
     dcsim_dist mitigated_delay;  /* the delay once mitigated (the delay itself when not given) */
+    double mitigated_share;      /* the share lost or cut once mitigated (the share itself) */
     bool mitigated;              /* run with the mitigation applied */
 } dcsim_risk;
 

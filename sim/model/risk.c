@@ -211,16 +211,17 @@ void risk_path(const dcsim_model *m, uint32_t a, char *buf, size_t n, size_t *us
 static void share_impact(dcsim_model *m, uint32_t i, int sign)
 {
     const dcsim_risk *rk = &m->sc->risks[i];
+    double share = rk->mitigated ? rk->mitigated_share : rk->share;
     model_touch(m);
     for (uint32_t k = 0; k < rk->n_hits; k++) {
         uint32_t h = rk->hits[k];
         if (rk->impact == DCSIM_RISK_CAPACITY) {
-            m->src_lost[h] += sign * rk->share;
+            m->src_lost[h] += sign * share;
             if (m->src_lost[h] < 1e-12)
                 m->src_lost[h] = 0;     /* sums of the same values: no drift below zero */
             power_capacity_changed(m, h);
         } else {
-            m->dl_cut[h] += sign * rk->share;
+            m->dl_cut[h] += sign * share;
             if (m->dl_cut[h] < 1e-12)
                 m->dl_cut[h] = 0;
         }
@@ -261,7 +262,8 @@ void risk_fire(dcsim_model *m, uint32_t i)
         else
             snprintf(span, sizeof span, "for good");
         dcsim_eventlog_add(m->log, now, "risk_fired", rk->name, "%s %.0f%% %s%s: %s",
-                           cap ? "capacity lost" : "deliveries cut", rk->share * 100, span,
+                           cap ? "capacity lost" : "deliveries cut",
+                           (rk->mitigated ? rk->mitigated_share : rk->share) * 100, span,
                            rk->mitigated ? " (mitigated)" : "", what);
         if (rk->for_s > 0 && now + rk->for_s <= sc->horizon_s)
             model_schedule(m, now + rk->for_s, EV_RISK_END, i);

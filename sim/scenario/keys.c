@@ -73,7 +73,8 @@ const char *const scn_keys_risk[] = {"probability", "per_day", "window", "hits",
                                      "cancel", "capacity_lost", "delivery_cut", "driver",
                                      "mitigation", "mitigated", NULL};
 const char *const scn_keys_risk_share[] = {"share", "for", NULL};
-const char *const scn_keys_mitigation[] = {"cost", "probability", "per_day", "delay", NULL};
+const char *const scn_keys_mitigation[] = {"cost", "probability", "per_day", "delay", "share",
+                                           NULL};
 const char *const scn_keys_risk_driver[] = {"correlation", NULL};
 
 const scn_key_set scn_key_sets[] = {
@@ -194,7 +195,7 @@ static const char *const paths[] = {
     RISK "capacity_lost.share", RISK "capacity_lost.for", RISK "delivery_cut.share",
     RISK "delivery_cut.for",
     RISK "mitigation.cost", RISK "mitigation.probability", RISK "mitigation.per_day",
-    RISK "mitigation.delay",
+    RISK "mitigation.delay", RISK "mitigation.share",
     "risk_drivers.<name>.correlation",
     NULL,
 };

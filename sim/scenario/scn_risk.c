@@ -249,14 +249,25 @@ static dcsim_status load_mitigation(scn_ctx *c, const dcsim_ynode *n, const char
     r->mitigated_probability = r->probability;
     TRY(get_probability(c, n, path, true, r->per_day, &r->mitigated_probability, &per_day));
     r->mitigated_delay = r->delay;
+    r->mitigated_share = r->share;
+    const dcsim_ynode *share = dcsim_ynode_get(n, "share");
+    if (share) {
+        if (r->impact != DCSIM_RISK_CAPACITY && r->impact != DCSIM_RISK_DELIVERY_CUT)
+            return scn_fail(c, share, path, "a mitigation's share needs a risk with "
+                                            "capacity_lost or delivery_cut");
+        TRY(scn_get_number(c, n, "share", path, true, 0,
+                           r->impact == DCSIM_RISK_CAPACITY ? 1 : 0.99, &r->mitigated_share));
+    }
     if (dcsim_ynode_get(n, "delay")) {
         if (r->impact != DCSIM_RISK_DELAY)
             return scn_fail(c, dcsim_ynode_get(n, "delay"), path,
                             "a mitigation's delay needs a risk with a delay");
         TRY(scn_get_dist(c, n, "delay", path, true, &r->mitigated_delay));
-    } else if (!dcsim_ynode_get(n, "probability") && !dcsim_ynode_get(n, "per_day")) {
-        return scn_fail(c, n, path, "a mitigation lowers the probability, the delay or "
-                                    "both: give 'probability' (or 'per_day') or 'delay'");
+    } else if (!dcsim_ynode_get(n, "probability") && !dcsim_ynode_get(n, "per_day") &&
+               !share) {
+        return scn_fail(c, n, path, "a mitigation lowers the probability, the impact or "
+                                    "both: give 'probability' (or 'per_day'), 'delay' or "
+                                    "'share'");
     }
     return DCSIM_OK;
 }

@@ -351,6 +351,33 @@ static void capacity_lost_for_a_time(void **state)
     dcsim_scenario_free(mit);
 }
 
+/* Half of the hall (50 positions) lost at day 150 for 30 days: the 25 newest of its 50 lit
+ * racks go dark and wait, and all 50 are lit again when the hall is whole; supply is not
+ * touched. */
+static void building_capacity_lost(void **state)
+{
+    (void)state;
+    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d\n"
+                          "    driver: market\n"
+                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
+    const char *to[] = {"    window: [150d, 150d]\n    hits: hall\n"
+                        "    capacity_lost: {share: 0.5, for: 30d}"};
+    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    tu_close(series_at(sc, "racks_energized", 149), 50.0, 0);
+    tu_close(series_at(sc, "racks_energized", 160), 25.0, 0);
+    tu_close(series_at(sc, "supply_mw", 160), 20.0, 1e-9);
+    tu_close(series_at(sc, "racks_energized", 181), 50.0, 0);
+    dcsim_scenario_free(sc);
+    /* Lost before the racks light (at day 10, for good): only 25 ever light, and `lit`
+     * (all 50) is never reached. */
+    const char *to2[] = {"    window: [10d, 10d]\n    hits: hall\n"
+                         "    capacity_lost: {share: 0.5}"};
+    dcsim_scenario *early = load_variant(from, to2, 1, NULL, 0);
+    tu_close(series_at(early, "racks_energized", 400), 25.0, 0);
+    assert_int_equal(run(early, 0, -1).lit, -1);
+    dcsim_scenario_free(early);
+}
+
 /* Deliveries halved for good from the start: 30 racks a month become 15. Rack k comes at
  * llround(k x 87,667.2 s) without the cut (a month is 2,630,016 s); with it, each of the 49
  * intervals before the last rack is stretched by 1 / (1 - 0.5), adding 87,667 s each. The
@@ -427,6 +454,7 @@ int main(void)
         cmocka_unit_test(cancellation_stops_the_milestone),
         cmocka_unit_test(per_day_probability),
         cmocka_unit_test(capacity_lost_for_a_time),
+        cmocka_unit_test(building_capacity_lost),
         cmocka_unit_test(delivery_cut_slows_the_racks),
         cmocka_unit_test(monte_carlo_register),
     };

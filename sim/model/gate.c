@@ -271,6 +271,73 @@ static double committed(const dcsim_model *m, uint32_t site)
     return gate_demand_at(m, site, 1, m->sc->energize_at_load ? m->site[site].util : 1.0);
 }
 
+/* The lit racks building b may hold: all its positions, less the share risks took. */
+static uint32_t bld_allow(const dcsim_model *m, uint32_t b)
+{
+    uint32_t all = m->sc->buildings[b].rack_positions;
+    if (!m->bld_lost || m->bld_lost[b] <= 0)
+        return all;
+    double keep = m->bld_lost[b] < 1 ? 1 - m->bld_lost[b] : 0;
+    return (uint32_t)floor(keep * all + 1e-9);
+}
+
+/* Whether building b can hold one more lit rack. */
+static bool bld_room(const dcsim_model *m, uint32_t b)
+{
+    return m->bld_energized[b] < bld_allow(m, b);
+}
+
+/* Rack ri cannot be lit in its building now: it waits there for the capacity to return. */
+static void hold(dcsim_model *m, uint32_t ri)
+{
+    if (!rack_stack_push(&m->bld_held[m->racks[ri].building], ri))
+        m->out_of_memory = true;
+}
+
+void gate_building_changed(dcsim_model *m, uint32_t b)
+{
+    uint32_t site = m->sc->buildings[b].site;
+    site_state *st = &m->site[site];
+    model_touch(m);
+    /* Capacity back (all or part): every waiting rack goes back where it came from, lit
+     * ones to the shed stack (they come back first), never-lit ones to the gate's queue; the
+     * balance below lights what fits and holds the rest again. */
+    rack_stack *held = &m->bld_held[b];
+    while (held->len > 0) {
+        uint32_t ri = held->buf[--held->len];
+        if (m->racks[ri].state != RACK_SHED)
+            rack_queue_push(&st->gate_q, ri);   /* it came out of the queue: there is room */
+        else if (!rack_stack_push(&st->shed, ri))
+            m->out_of_memory = true;
+    }
+    /* Capacity lost: the newest lit racks of the building go dark until it returns. */
+    while (m->bld_energized[b] > bld_allow(m, b)) {
+        long best_k = -1;
+        uint32_t best_i = 0;
+        for (uint32_t k = 0; k < m->sc->n_classes; k++) {
+            const rack_stack *s = &st->energized[k];
+            for (uint32_t i = s->len; i-- > 0;)
+                if (m->racks[s->buf[i]].building == b) {
+                    if (best_k < 0 || m->racks[s->buf[i]].seq >
+                                          m->racks[st->energized[best_k].buf[best_i]].seq)
+                        best_k = k, best_i = i;
+                    break;      /* the newest of this class in b: stacks grow by seq */
+                }
+        }
+        if (best_k < 0)
+            break;
+        rack_stack *s = &st->energized[best_k];
+        uint32_t ri = s->buf[best_i];
+        memmove(&s->buf[best_i], &s->buf[best_i + 1], (s->len - best_i - 1) * sizeof *s->buf);
+        s->len--;
+        shed(m, ri, st);
+        st->shed.len--;             /* shed() put it on the site's shed stack: it waits here */
+        hold(m, ri);
+    }
+    m->power_source = UINT32_MAX;
+    gate_balance(m, site);
+}
+
 /* Raise the cap, restore shed racks, then energize waiting ones, while the budget allows. */
 static void recover(dcsim_model *m, uint32_t site, double budget)
 {
@@ -285,6 +352,11 @@ static void recover(dcsim_model *m, uint32_t site, double budget)
     }
     while (st->shed.len > 0) {
         uint32_t ri = st->shed.buf[st->shed.len - 1];
+        if (!bld_room(m, m->racks[ri].building)) {
+            st->shed.len--;
+            hold(m, ri);    /* its building lost capacity: it waits there */
+            continue;
+        }
         if (committed(m, site) + rack_need_w(m, ri) > budget + GATE_EPS_W)
             return;         /* shed racks come back before any new rack is lit */
         st->shed.len--;
@@ -292,6 +364,11 @@ static void recover(dcsim_model *m, uint32_t site, double budget)
     }
     while (st->gate_q.len > 0) {
         uint32_t ri = rack_queue_peek(&st->gate_q);
+        if (!bld_room(m, m->racks[ri].building)) {
+            rack_queue_pop(&st->gate_q);
+            hold(m, ri);
+            continue;
+        }
         if (committed(m, site) + rack_need_w(m, ri) > budget + GATE_EPS_W)
             break;          /* the rest stay stranded until supply rises */
         rack_queue_pop(&st->gate_q);

@@ -146,6 +146,8 @@ typedef struct dcsim_model {
     int64_t *risk_delay_s;       /* its delay, drawn whether it fires or not */
     bool *risk_fired;
     double *src_lost;            /* per source: share of its capacity risks took (summed) */
+    double *bld_lost;            /* per building: share of its capacity risks took (summed) */
+    rack_stack *bld_held;        /* per building: racks waiting for its capacity to return */
     double *dl_cut;              /* per delivery: share of its rate risks cut (summed) */
     int64_t *dl_shift;           /* per delivery: how much later its schedule runs (cuts) */
     uint32_t *risk_hit_first;    /* risk i's hits are [risk_hit_first[i], [i + 1]) below */
@@ -268,6 +270,9 @@ void power_curtail_end(dcsim_model *m, uint32_t source);
 void power_hour(dcsim_model *m);
 /* A source's contribution to its site's firm supply now (storage: 0). */
 double power_source_w(const dcsim_model *m, uint32_t source);
+/* A risk changed building b's capacity (m->bld_lost): racks above what it can hold now go
+ * dark (newest first) and wait; when capacity returns they come back. */
+void gate_building_changed(dcsim_model *m, uint32_t building);
 /* A risk changed source s's capacity (m->src_lost): re-balance its site. */
 void power_capacity_changed(dcsim_model *m, uint32_t source);
 /* Recompute a site's firm supply from its sources. */

@@ -42,6 +42,10 @@ bool risk_create(dcsim_model *m)
     m->act_risk = malloc((na + 1) * sizeof *m->act_risk);
     m->risk_hit_first = malloc((nr + 1) * sizeof *m->risk_hit_first);
     m->src_lost = calloc(sc->n_sources + 1, sizeof *m->src_lost);
+    m->bld_lost = calloc(sc->n_buildings + 1, sizeof *m->bld_lost);
+    m->bld_held = calloc(sc->n_buildings + 1, sizeof *m->bld_held);
+    if (!m->bld_lost || !m->bld_held)
+        return false;
     m->dl_cut = calloc(sc->n_deliveries + 1, sizeof *m->dl_cut);
     m->dl_shift = calloc(sc->n_deliveries + 1, sizeof *m->dl_shift);
     if (!m->src_lost || !m->dl_cut || !m->dl_shift)
@@ -119,6 +123,11 @@ bool risk_create(dcsim_model *m)
 
 void risk_destroy(dcsim_model *m)
 {
+    if (m->bld_held)
+        for (uint32_t b = 0; b < m->sc->n_buildings; b++)
+            rack_stack_fini(&m->bld_held[b]);
+    free(m->bld_held);
+    free(m->bld_lost);
     void *arrays[] = {m->risk_at, m->risk_delay_s, m->risk_fired, m->act_extra_s,
                       m->act_done_at, m->act_cancelled, m->act_risk, m->risk_hit_first,
                       m->risk_hit_on, m->src_lost, m->dl_cut, m->dl_shift};
@@ -215,7 +224,13 @@ static void share_impact(dcsim_model *m, uint32_t i, int sign)
     model_touch(m);
     for (uint32_t k = 0; k < rk->n_hits; k++) {
         uint32_t h = rk->hits[k];
-        if (rk->impact == DCSIM_RISK_CAPACITY) {
+        if (rk->impact == DCSIM_RISK_CAPACITY && h >= m->sc->n_sources) {
+            uint32_t b = h - m->sc->n_sources;      /* a building (scn_risk.c) */
+            m->bld_lost[b] += sign * share;
+            if (m->bld_lost[b] < 1e-12)
+                m->bld_lost[b] = 0;
+            gate_building_changed(m, b);
+        } else if (rk->impact == DCSIM_RISK_CAPACITY) {
             m->src_lost[h] += sign * share;
             if (m->src_lost[h] < 1e-12)
                 m->src_lost[h] = 0;     /* sums of the same values: no drift below zero */
@@ -248,9 +263,11 @@ void risk_fire(dcsim_model *m, uint32_t i)
         size_t used = 0;
         what[0] = '\0';
         for (uint32_t k = 0; k < rk->n_hits && used + 1 < sizeof what; k++) {
+            uint32_t h = rk->hits[k];
             int w = snprintf(what + used, sizeof what - used, "%s%s", k ? ", " : "",
-                             cap ? sc->sources[rk->hits[k]].name
-                                 : sc->deliveries[rk->hits[k]].name);
+                             !cap                  ? sc->deliveries[h].name
+                             : h < sc->n_sources ? sc->sources[h].name
+                                                   : sc->buildings[h - sc->n_sources].name);
             if (w < 0 || (size_t)w >= sizeof what - used)
                 break;
             used += (size_t)w;

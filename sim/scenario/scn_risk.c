@@ -31,15 +31,24 @@ void dcsim_scenario_mitigate_all(dcsim_scenario *sc)
 /* `hits`: one activity name or a list of them. */
 #define MAX_HITS 10000    /* per risk: each hit is checked against the others */
 
-/* A source (capacity lost) or a delivery (delivery cut) by name, with a did-you-mean. */
+/* The k-th name a capacity loss (sources, then buildings) or a delivery cut can hit. */
+static const char *target_name(const dcsim_scenario *sc, bool capacity, uint32_t k)
+{
+    if (!capacity)
+        return sc->deliveries[k].name;
+    return k < sc->n_sources ? sc->sources[k].name : sc->buildings[k - sc->n_sources].name;
+}
+
+/* What a capacity loss (a source, or a building as n_sources + b) or a delivery cut (a
+ * delivery) names, with a did-you-mean. */
 static dcsim_status named_in(scn_ctx *c, const dcsim_ynode *item, const char *path,
-                             bool sources, long *out)
+                             bool capacity, long *out)
 {
     const dcsim_scenario *sc = c->sc;
-    uint32_t n = sources ? sc->n_sources : sc->n_deliveries;
+    uint32_t n = capacity ? sc->n_sources + sc->n_buildings : sc->n_deliveries;
     TRY(scn_need_scalar(c, item, path));
     for (uint32_t k = 0; k < n; k++)
-        if (strcmp(sources ? sc->sources[k].name : sc->deliveries[k].name, item->scalar) == 0) {
+        if (strcmp(target_name(sc, capacity, k), item->scalar) == 0) {
             *out = (long)k;
             return DCSIM_OK;
         }
@@ -47,14 +56,13 @@ static dcsim_status named_in(scn_ctx *c, const dcsim_ynode *item, const char *pa
     if (!names)
         return OOM(c);
     for (uint32_t k = 0; k < n; k++)
-        names[k] = sources ? sc->sources[k].name : sc->deliveries[k].name;
+        names[k] = target_name(sc, capacity, k);
     const char *hint = dcsim_did_you_mean(item->scalar, names, n);
-    const char *what = sources ? "a power source" : "a delivery";
+    const char *what = capacity ? "a power source or a building" : "a delivery";
     dcsim_status st = hint ? scn_fail(c, item, path, "'%s' is not %s (did you mean '%s'?)",
                                       item->scalar, what, hint)
-                           : scn_fail(c, item, path, "'%s' is not %s of this scenario; this "
-                                                     "impact hits %ss", item->scalar, what,
-                                      sources ? "power source" : "deliverie");
+                           : scn_fail(c, item, path, "'%s' is not %s of this scenario",
+                                      item->scalar, what);
     free(names);
     return st;
 }
@@ -81,10 +89,10 @@ static bool of_kind(const dcsim_scenario *sc, const uint32_t *sorted, dcsim_risk
 {
     if (im == DCSIM_RISK_DELAY || im == DCSIM_RISK_CANCEL)
         return scn_find_activity(sc, sorted, name) >= 0;
-    uint32_t n = im == DCSIM_RISK_CAPACITY ? sc->n_sources : sc->n_deliveries;
+    bool capacity = im == DCSIM_RISK_CAPACITY;
+    uint32_t n = capacity ? sc->n_sources + sc->n_buildings : sc->n_deliveries;
     for (uint32_t k = 0; k < n; k++)
-        if (strcmp(im == DCSIM_RISK_CAPACITY ? sc->sources[k].name : sc->deliveries[k].name,
-                   name) == 0)
+        if (strcmp(target_name(sc, capacity, k), name) == 0)
             return true;
     return false;
 }
@@ -170,7 +178,8 @@ static dcsim_status load_hits(scn_ctx *c, const uint32_t *sorted, const dcsim_yn
             TRY(named_in(c, item, path, r->impact == DCSIM_RISK_CAPACITY, &a));
         else
             TRY(scn_activity_ref(c, sorted, item, path, &a));
-        if (r->impact == DCSIM_RISK_CAPACITY && sc->sources[a].type == DCSIM_SOURCE_STORAGE)
+        if (r->impact == DCSIM_RISK_CAPACITY && a < (long)sc->n_sources &&
+            sc->sources[a].type == DCSIM_SOURCE_STORAGE)
             return scn_fail(c, item, path, "'%s' is a battery: capacity_lost hits grid, "
                                            "generation or PPA sources", item->scalar);
         TRY(add_hit(c, item, path, r, (uint32_t)a, cap));

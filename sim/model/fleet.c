@@ -14,9 +14,9 @@
  *
  * What site.gpus_down counts (discrete and off modes), summed over energized racks r:
  *     switch of r down ? gpus(r) : down(r)
- * down(r) is the rack's GPUs in repair (its clock's `down`), kept whether or not the rack is lit (a rack
- * shed mid-repair takes its share out of gpus_down and brings it back when relit). A GPU that
- * fails behind a down switch goes to repair but leaves gpus_down alone (the rack already
+ * down(r) is the rack's GPUs in repair (its clock's `down`), kept whether or not the rack is
+ * lit (a rack shed mid-repair takes its share out of gpus_down and brings it back when
+ * relit). A GPU that fails behind a down switch goes to repair but leaves gpus_down alone (the rack already
  * counts whole) and interrupts nothing (its GPUs run no job); when the switch comes back the
  * rack's share falls from gpus(r) to down(r). Each term is at most gpus(r), so
  * gpus_down <= gpus_lit and no update underflows. Switch cuts count in gpus_failed_total.
@@ -157,32 +157,6 @@ static void hold_after(dcsim_model *m, uint8_t kind, uint32_t site, uint32_t ri,
 
 /* ---- create, destroy, begin ---------------------------------------------------------- */
 
-static void free_streams(gsl_rng **r, uint32_t n)
-{
-    if (!r)
-        return;
-    for (uint32_t i = 0; i < n; i++)
-        if (r[i])
-            gsl_rng_free(r[i]);
-    free(r);
-}
-
-static void stream_name(char *full, size_t n, const char *kind, const char *name, uint32_t k)
-{
-    if (name)
-        snprintf(full, n, "%s/%s/%u", kind, name, k);
-    else
-        snprintf(full, n, "%s/%u", kind, k);
-}
-
-static gsl_rng *named_stream(const dcsim_model *m, const char *kind, const char *name,
-                             uint32_t k)
-{
-    char full[256];
-    stream_name(full, sizeof full, kind, name, k);
-    return dcsim_stream_alloc(m->sc->seed, m->replication, full);
-}
-
 bool fleet_create(dcsim_model *m)
 {
     const dcsim_scenario *sc = m->sc;
@@ -209,7 +183,7 @@ bool fleet_create(dcsim_model *m)
         for (uint32_t i = 0; i < sc->n_deliveries; i++)
             for (uint32_t k = 0; k < sc->deliveries[i].total; k++, r++) {
                 char full[256];
-                stream_name(full, sizeof full, "rack", sc->deliveries[i].name, k);
+                model_stream_name(full, sizeof full, "rack", sc->deliveries[i].name, k);
                 fleet_clock *c = &m->clocks[r];
                 dcsim_stream_state_init(&c->rng, sc->seed, m->replication, full);
                 c->next = -1;
@@ -240,7 +214,7 @@ bool fleet_create(dcsim_model *m)
         if (!m->switch_down || !m->switch_rng)
             return false;
         for (uint32_t k = 0; k < m->n_switches; k++)
-            if (!(m->switch_rng[k] = named_stream(m, "switch", NULL, k)))
+            if (!(m->switch_rng[k] = model_stream(m, "switch", NULL, k)))
                 return false;
     }
     return true;
@@ -260,7 +234,7 @@ void fleet_destroy(dcsim_model *m)
         free(p->hits);
         free(p);
     }
-    free_streams(m->switch_rng, m->n_switches);
+    model_free_streams(m->switch_rng, m->n_switches);
     if (m->fleet_rng)
         gsl_rng_free(m->fleet_rng);
     free(m->clocks);

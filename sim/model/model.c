@@ -153,19 +153,24 @@ void model_touch(dcsim_model *m)
     m->last_change = now;
 }
 
-/* One stream per random element, named so that adding or changing another element never
- * moves this one's draws (common random numbers). */
-static gsl_rng *stream(const dcsim_model *m, const char *kind, const char *name, long k)
+void model_stream_name(char *buf, size_t n, const char *kind, const char *name, long k)
+{
+    if (name && k >= 0)
+        snprintf(buf, n, "%s/%s/%ld", kind, name, k);
+    else if (name)
+        snprintf(buf, n, "%s/%s", kind, name);
+    else
+        snprintf(buf, n, "%s/%ld", kind, k);
+}
+
+gsl_rng *model_stream(const dcsim_model *m, const char *kind, const char *name, long k)
 {
     char full[256];
-    if (k >= 0)
-        snprintf(full, sizeof full, "%s/%s/%ld", kind, name, k);
-    else
-        snprintf(full, sizeof full, "%s/%s", kind, name);
+    model_stream_name(full, sizeof full, kind, name, k);
     return dcsim_stream_alloc(m->sc->seed, m->replication, full);
 }
 
-static void free_streams(gsl_rng **r, uint32_t n)
+void model_free_streams(gsl_rng **r, uint32_t n)
 {
     if (!r)
         return;
@@ -186,20 +191,20 @@ static bool make_streams(dcsim_model *m)
     if (!m->act_rng || !m->tranche_rng || !m->curt_rng || !m->slip_rng || !m->comm_rng)
         return false;
     for (uint32_t i = 0; i < sc->n_activities; i++)
-        if (!(m->act_rng[i] = stream(m, "activity", sc->activities[i].name, -1)))
+        if (!(m->act_rng[i] = model_stream(m, "activity", sc->activities[i].name, -1)))
             return false;
     for (uint32_t i = 0; i < sc->n_tranches; i++) {
         const dcsim_source *s = &sc->sources[sc->tranches[i].source];
-        if (!(m->tranche_rng[i] = stream(m, "tranche", s->name, i - s->first_tranche)))
+        if (!(m->tranche_rng[i] = model_stream(m, "tranche", s->name, i - s->first_tranche)))
             return false;
     }
     for (uint32_t i = 0; i < sc->n_sources; i++)
         if (sc->sources[i].curtailment.enabled &&
-            !(m->curt_rng[i] = stream(m, "curtailment", sc->sources[i].name, -1)))
+            !(m->curt_rng[i] = model_stream(m, "curtailment", sc->sources[i].name, -1)))
             return false;
     for (uint32_t i = 0; i < sc->n_deliveries; i++)
-        if (!(m->slip_rng[i] = stream(m, "delivery-slip", sc->deliveries[i].name, -1)) ||
-            !(m->comm_rng[i] = stream(m, "commissioning", sc->deliveries[i].name, -1)))
+        if (!(m->slip_rng[i] = model_stream(m, "delivery-slip", sc->deliveries[i].name, -1)) ||
+            !(m->comm_rng[i] = model_stream(m, "commissioning", sc->deliveries[i].name, -1)))
             return false;
     return true;
 }
@@ -350,7 +355,8 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
     bool ok = m->act_unmet && m->act_needs_unmet && m->act_work_done && m->act_failed &&
               m->act_start && m->act_finish && m->act_last && m->src_online_w &&
               m->src_down_w && m->src_curtailed && m->src_cf && m->soc_j && m->batt_w &&
-              m->storage_ids && m->unit_state && m->dl_next && m->dl_first_rack && m->dl_t0 && m->racks &&
+              m->storage_ids && m->unit_state && m->dl_next && m->dl_first_rack && m->dl_t0 &&
+              m->racks &&
               make_streams(m) && reverse(sc, false, &m->dep_first, &m->dep_list) &&
               reverse(sc, true, &m->need_first, &m->need_list) && make_sites(m) &&
               make_buildings(m) && fleet_create(m) && workload_create(m) && risk_create(m);
@@ -388,11 +394,11 @@ void model_destroy(dcsim_model *m)
     fleet_destroy(m);
     risk_destroy(m);
     workload_destroy(m);
-    free_streams(m->act_rng, sc->n_activities);
-    free_streams(m->tranche_rng, sc->n_tranches);
-    free_streams(m->curt_rng, sc->n_sources);
-    free_streams(m->slip_rng, sc->n_deliveries);
-    free_streams(m->comm_rng, sc->n_deliveries);
+    model_free_streams(m->act_rng, sc->n_activities);
+    model_free_streams(m->tranche_rng, sc->n_tranches);
+    model_free_streams(m->curt_rng, sc->n_sources);
+    model_free_streams(m->slip_rng, sc->n_deliveries);
+    model_free_streams(m->comm_rng, sc->n_deliveries);
     if (m->install_q)
         for (uint32_t b = 0; b < sc->n_buildings; b++)
             rack_queue_fini(&m->install_q[b]);

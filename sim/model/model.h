@@ -381,6 +381,15 @@ double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, doubl
 /* model.c */
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
 
+/* One stream per random element, named so that adding or changing another element never
+ * moves this one's draws (common random numbers): "KIND/NAME/K", without "/NAME" when name
+ * is NULL and without "/K" when k < 0. The name decides the draws: changing it changes them. */
+void model_stream_name(char *buf, size_t n, const char *kind, const char *name, long k);
+/* The stream of that name for this run's seed and replication; NULL when out of memory. */
+gsl_rng *model_stream(const dcsim_model *m, const char *kind, const char *name, long k);
+/* Free n streams (NULL entries allowed) and their array. */
+void model_free_streams(gsl_rng **r, uint32_t n);
+
 /* risk.c */
 bool risk_create(dcsim_model *m);
 void risk_destroy(dcsim_model *m);

@@ -22,13 +22,6 @@
 #include "dcsim/rng.h"
 #include "dcsim/units.h"
 
-static gsl_rng *named(const dcsim_model *m, const char *kind, const char *name)
-{
-    char full[160];
-    snprintf(full, sizeof full, "%s/%s", kind, name);
-    return dcsim_stream_alloc(m->sc->seed, m->replication, full);
-}
-
 bool risk_create(dcsim_model *m)
 {
     const dcsim_scenario *sc = m->sc;
@@ -69,7 +62,7 @@ bool risk_create(dcsim_model *m)
     if (!x)
         return false;
     for (uint32_t k = 0; k < sc->n_risk_drivers; k++) {
-        gsl_rng *r = named(m, "risk-driver", sc->risk_drivers[k].name);
+        gsl_rng *r = model_stream(m, "risk-driver", sc->risk_drivers[k].name, -1);
         if (!r) {
             free(x);
             return false;
@@ -80,16 +73,14 @@ bool risk_create(dcsim_model *m)
     bool ok = true;
     for (uint32_t i = 0; i < nr && ok; i++) {
         const dcsim_risk *rk = &sc->risks[i];
-        gsl_rng *r = named(m, "risk", rk->name);
+        gsl_rng *r = model_stream(m, "risk", rk->name, -1);
         if (!r) {
             ok = false;
             break;
         }
         double e = gsl_ran_ugaussian(r), v = gsl_rng_uniform(r);
         const dcsim_dist *delay = rk->mitigated ? &rk->mitigated_delay : &rk->delay;
-        m->risk_delay_s[i] = rk->impact == DCSIM_RISK_DELAY
-                                 ? model_draw_el(m, DCSIM_DRIVER_RISK, i, delay, r)
-                                 : 0;
+        m->risk_delay_s[i] = rk->impact == DCSIM_RISK_DELAY ? model_draw_s(delay, r) : 0;
         gsl_rng_free(r);
         double z = e;
         if (rk->driver != UINT32_MAX) {

@@ -58,10 +58,8 @@ bool workload_create(dcsim_model *m)
     if (!m->job || !m->job_rng)
         return false;
     for (uint32_t i = 0; i < sc->n_jobs; i++) {
-        char name[256];
-        snprintf(name, sizeof name, "job/%s", sc->jobs[i].name);
         m->job[i].alloc = calloc(sc->n_sites + 1, sizeof *m->job[i].alloc);
-        m->job_rng[i] = dcsim_stream_alloc(sc->seed, m->replication, name);
+        m->job_rng[i] = model_stream(m, "job", sc->jobs[i].name, -1);
         if (!m->job[i].alloc || !m->job_rng[i])
             return false;
         m->job[i].next_event = -1;

@@ -76,6 +76,18 @@ static dcsim_scenario *load_with(const char *const *sets, size_t n_sets)
     return load_variant(NULL, NULL, 0, sets, n_sets);
 }
 
+/* The body of the risk `slip` in risk-delay.yaml, which a test may replace whole. */
+#define SLIP_BODY                                                                           \
+    "    probability: 1\n    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d\n"     \
+    "    driver: market\n    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"
+
+/* risk-delay.yaml with `slip` given `body` instead. */
+static dcsim_scenario *load_slip(const char *body)
+{
+    const char *from[] = {SLIP_BODY}, *to[] = {body};
+    return load_variant(from, to, 1, NULL, 0);
+}
+
 typedef struct outcome {
     int64_t lit;            /* the milestone's time, or -1 */
     bool fired[3];          /* slip, twin, solo */
@@ -129,9 +141,8 @@ static void certain_delay_moves_milestone(void **state)
 static void site_delayed_as_a_whole(void **state)
 {
     (void)state;
-    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d"};
-    const char *to[] = {"    window: [0d, 0d]\n    hits: risk-delay\n    delay: 90d"};
-    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    dcsim_scenario *sc = load_slip("    probability: 1\n    window: [0d, 0d]\n"
+                                   "    hits: risk-delay\n    delay: 90d");
     assert_int_equal(sc->risks[0].n_hits, 3);      /* grid, grid.permit, hall */
     assert_int_equal(run(sc, 0, -1).lit, PLAN + 90 * DAY);
     dcsim_scenario_free(sc);
@@ -159,9 +170,8 @@ static void fires_at_its_probability(void **state)
 static void finished_work_is_not_hit(void **state)
 {
     (void)state;
-    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d"};
-    const char *to[] = {"    window: [150d, 150d]\n    hits: grid.permit\n    delay: 90d"};
-    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    dcsim_scenario *sc = load_slip("    probability: 1\n    window: [150d, 150d]\n"
+                                   "    hits: grid.permit\n    delay: 90d");
     outcome o = run(sc, 0, -1);
     assert_true(o.fired[0]);
     assert_int_equal(o.lit, PLAN);
@@ -274,10 +284,8 @@ static void switched_off_changes_nothing_else(void **state)
 static void cancellation_stops_the_milestone(void **state)
 {
     (void)state;
-    const char *from[] = {"    hits: grid.permit\n    delay: 90d\n    driver: market\n"
-                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
-    const char *to[] = {"    hits: grid.permit\n    cancel: true\n    driver: market"};
-    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    dcsim_scenario *sc = load_slip("    probability: 1\n    window: [0d, 0d]\n"
+                                   "    hits: grid.permit\n    cancel: true");
     outcome o = run(sc, 0, -1);
     assert_true(o.fired[0]);
     assert_int_equal(o.lit, -1);
@@ -288,11 +296,9 @@ static void cancellation_stops_the_milestone(void **state)
 static void per_day_probability(void **state)
 {
     (void)state;
-    const char *mfrom[] = {"    probability: 1\n    window: [0d, 0d]",
-                           "mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
-    const char *mto[] = {"    per_day: 0.005\n    window: [0d, 100d]",
-                         "mitigation: {cost: 5e6, per_day: 0.001}"};
-    dcsim_scenario *sc = load_variant(mfrom, mto, 2, NULL, 0);
+    dcsim_scenario *sc = load_slip("    per_day: 0.005\n    window: [0d, 100d]\n"
+                                   "    hits: grid.permit\n    delay: 90d\n"
+                                   "    mitigation: {cost: 5e6, per_day: 0.001}");
     double p = 1 - pow(1 - 0.005, 100);
     tu_close(dcsim_risk_run_probability(&sc->risks[0], false), p, 1e-12);
     tu_close(dcsim_risk_run_probability(&sc->risks[0], true), 1 - pow(1 - 0.001, 100), 1e-12);
@@ -328,12 +334,8 @@ static double series_at(const dcsim_scenario *sc, const char *col, uint32_t day)
 static void capacity_lost_for_a_time(void **state)
 {
     (void)state;
-    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d\n"
-                          "    driver: market\n"
-                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
-    const char *to[] = {"    window: [150d, 150d]\n    hits: grid\n"
-                        "    capacity_lost: {share: 0.8, for: 30d}"};
-    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    dcsim_scenario *sc = load_slip("    probability: 1\n    window: [150d, 150d]\n"
+                                   "    hits: grid\n    capacity_lost: {share: 0.8, for: 30d}");
     tu_close(series_at(sc, "supply_mw", 149), 20.0, 1e-9);
     tu_close(series_at(sc, "supply_mw", 160), 4.0, 1e-9);
     tu_close(series_at(sc, "supply_mw", 181), 20.0, 1e-9);
@@ -342,10 +344,10 @@ static void capacity_lost_for_a_time(void **state)
     assert_int_equal(run(sc, 0, -1).lit, PLAN);    /* lit at 100 d, before the loss */
     dcsim_scenario_free(sc);
     /* Mitigated to half the grid lost: 10 MW during the loss, and the 6 MW campus fits. */
-    const char *mto[] = {"    window: [150d, 150d]\n    hits: grid\n"
-                         "    capacity_lost: {share: 0.8, for: 30d}\n"
-                         "    mitigation: {cost: 1e6, share: 0.5}\n    mitigated: true"};
-    dcsim_scenario *mit = load_variant(from, mto, 1, NULL, 0);
+    dcsim_scenario *mit = load_slip("    probability: 1\n    window: [150d, 150d]\n"
+                                    "    hits: grid\n    capacity_lost: {share: 0.8, for: 30d}\n"
+                                    "    mitigation: {cost: 1e6, share: 0.5}\n"
+                                    "    mitigated: true");
     tu_close(series_at(mit, "supply_mw", 160), 10.0, 1e-9);
     tu_close(series_at(mit, "racks_energized", 160), 50.0, 0);
     dcsim_scenario_free(mit);
@@ -357,12 +359,8 @@ static void capacity_lost_for_a_time(void **state)
 static void building_capacity_lost(void **state)
 {
     (void)state;
-    const char *from[] = {"    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d\n"
-                          "    driver: market\n"
-                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
-    const char *to[] = {"    window: [150d, 150d]\n    hits: hall\n"
-                        "    capacity_lost: {share: 0.5, for: 30d}"};
-    dcsim_scenario *sc = load_variant(from, to, 1, NULL, 0);
+    dcsim_scenario *sc = load_slip("    probability: 1\n    window: [150d, 150d]\n"
+                                   "    hits: hall\n    capacity_lost: {share: 0.5, for: 30d}");
     tu_close(series_at(sc, "racks_energized", 149), 50.0, 0);
     tu_close(series_at(sc, "racks_energized", 160), 25.0, 0);
     tu_close(series_at(sc, "supply_mw", 160), 20.0, 1e-9);
@@ -370,9 +368,8 @@ static void building_capacity_lost(void **state)
     dcsim_scenario_free(sc);
     /* Lost before the racks light (at day 10, for good): only 25 ever light, and `lit`
      * (all 50) is never reached. */
-    const char *to2[] = {"    window: [10d, 10d]\n    hits: hall\n"
-                         "    capacity_lost: {share: 0.5}"};
-    dcsim_scenario *early = load_variant(from, to2, 1, NULL, 0);
+    dcsim_scenario *early = load_slip("    probability: 1\n    window: [10d, 10d]\n"
+                                      "    hits: hall\n    capacity_lost: {share: 0.5}");
     tu_close(series_at(early, "racks_energized", 400), 25.0, 0);
     assert_int_equal(run(early, 0, -1).lit, -1);
     dcsim_scenario_free(early);
@@ -385,11 +382,10 @@ static void building_capacity_lost(void **state)
 static void delivery_cut_slows_the_racks(void **state)
 {
     (void)state;
-    const char *from[] = {"    per_month: 100000", "when: racks_energized >= 50",
-                          "    hits: grid.permit\n    delay: 90d\n    driver: market\n"
-                          "    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"};
+    const char *from[] = {"    per_month: 100000", "when: racks_energized >= 50", SLIP_BODY};
     const char *to[] = {"    per_month: 30", "when: racks_delivered >= 50",
-                        "    hits: hall-racks\n    delivery_cut: {share: 0.5}"};
+                        "    probability: 1\n    window: [0d, 0d]\n    hits: hall-racks\n"
+                        "    delivery_cut: {share: 0.5}"};
     dcsim_scenario *cut = load_variant(from, to, 3, NULL, 0);
     const char *off[] = {"risks.slip.probability=0"};
     dcsim_scenario *none = load_variant(from, to, 3, off, 1);

@@ -25,6 +25,8 @@
 #define DCSIM_MAX_SERIES_CELLS 320000000u   /* timeseries rows x columns, 8 bytes each */
 #define DCSIM_MAX_EQUIPMENT_UNITS 1000000u  /* sum of equipment `count`: a draw each */
 #define DCSIM_MAX_EVENTS       100000000u   /* random events one run expects (failures ...) */
+/* Columns of timeseries.csv before the per-source ones (the recorder's, checked there). */
+#define DCSIM_SERIES_FIXED_COLUMNS 35
 
 /* The activity network: every piece of work with a start and a duration that others may wait
  * for. Stages of a source's procurement pipeline, the source's completion (all its stages
@@ -399,6 +401,26 @@ typedef struct dcsim_class {
     double priority;
 } dcsim_class;
 
+/* What things cost and what computing is worth (`economics:`), in US dollars; every figure
+ * has a default (docs/scenario.md, Economics; sources in docs/model.md). */
+typedef struct dcsim_economics {
+    double *rack_capex_usd;      /* per rack model: paid when a rack is delivered */
+    double building_usd_per_w;   /* per watt of a building's IT capacity: paid at its start */
+    double capital_rate;         /* cost of capital, per year (365.25 days) */
+    int64_t rack_life_s;         /* straight-line depreciation of racks */
+    int64_t building_life_s;     /* ... and of buildings */
+    double grid_usd_per_mwh;     /* electricity price, when no trace is given */
+    double *grid_trace;          /* hourly electricity price (USD/MWh) of the year, or NULL */
+    uint32_t n_grid_trace;
+    double ppa_usd_per_mwh;      /* price of PPA energy; < 0: the electricity price */
+    double fuel_usd_per_mmbtu;   /* on-site generation's fuel */
+    double heat_rate_btu_per_kwh;
+    double generation_om_usd_per_mwh;    /* variable operation and maintenance */
+    double battery_usd_per_mwh;  /* cycling cost per MWh discharged */
+    double gpu_hour_usd;         /* value of a delivered GPU-hour */
+    double *job_usd_per_day;     /* per job: value of finishing a day earlier (0: none) */
+} dcsim_economics;
+
 typedef struct dcsim_milestone {
     char *name;
     int64_t planned_s;       /* seconds from scenario start */
@@ -441,6 +463,7 @@ typedef struct dcsim_scenario {
     bool workload;               /* jobs or inference: rack power follows utilization */
     dcsim_risk *risks;           uint32_t n_risks;
     dcsim_risk_driver *risk_drivers; uint32_t n_risk_drivers;
+    dcsim_economics econ;
     double confidence;           /* grading: the quantile of slip a grade is read at (0.8) */
     double grade_max_s[4];       /* grading: largest slip for A, B, C, D (else F) */
 

@@ -59,11 +59,29 @@ double dcsim_world_value(const dcsim_world *w, uint32_t row, long column);
 typedef struct dcsim_run_totals {
     double stranded_rack_days;
     double facility_mwh;        /* energy drawn by the facilities */
+    double capex_musd;          /* capital deployed by the horizon */
+    double stranded_cost_musd;  /* carrying cost of stranded racks */
+    double energy_cost_musd;    /* energy and fuel bought, battery cycling */
+    double value_delivered_musd;/* GPU-hours delivered, at their value */
+    double slip_cost_musd;      /* against the planned schedule; NaN without its twin */
     double gpu_hours_busy;      /* GPU-hours delivered to jobs and inference */
     double train_pflop;
     double goodput;             /* NaN without jobs */
 } dcsim_run_totals;
 void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t);
+
+/* Before dcsim_world_run: no planned twin, so no cost of slip (sweeps, which read grades
+ * only). Runs that are fixed or stop at the milestones never have one. */
+void dcsim_world_no_plan(dcsim_world *w);
+
+/* The cost of slip of a milestone in US dollars (docs/model.md, Economics): the ledger's net
+ * (carrying cost + energy - value delivered) at the milestone's date in this run (the horizon
+ * when not reached), less the planned twin's at the same date. NaN without a twin. */
+double dcsim_world_slip_cost(const dcsim_world *w, uint32_t milestone);
+/* This run's net (USD) at the milestone's date (the horizon when not reached). */
+double dcsim_world_milestone_net(const dcsim_world *w, uint32_t milestone);
+/* The planned twin's net (USD) per sample row (row k at k x sample), or NULL (*rows 0). */
+const double *dcsim_world_plan_net(const dcsim_world *w, uint32_t *rows);
 
 /* A job's finish time (seconds from the start), or -1. */
 int64_t dcsim_world_job_finish(const dcsim_world *w, uint32_t job);

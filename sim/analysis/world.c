@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dcsim/engine.h"
+#include "dcsim/units.h"
 #include "dcsim/eventlog.h"
 #include "model/model.h"
 #include "record/recorder.h"
@@ -21,7 +22,29 @@ struct dcsim_world {
     dcsim_recorder rec;
     bool milestones_only;       /* stop once every milestone is reached */
     bool check_steps;           /* model_check after every sample step, not just at the end */
+    bool no_plan;               /* no planned twin (the twin itself, re-runs, sweeps) */
+    double *plan_net;           /* per row: the planned twin's net (USD), once it ran */
+    uint32_t plan_rows;
 };
+
+/* The ledger's figures now: the model is brought up to now first (touching splits an
+ * interval in two and changes nothing else). */
+static void read_now(dcsim_world *w, ledger_figures *f)
+{
+    model_touch(w->model);
+    storage_settle(w->model);
+    ledger_read(w->model, f);
+}
+
+/* Milestones just reached: keep the ledger's net at their time, for the cost of slip. */
+static void snapshot(dcsim_world *w, int64_t now)
+{
+    ledger_figures f;
+    read_now(w, &f);
+    for (uint32_t i = 0; i < w->sc->n_milestones; i++)
+        if (w->rec.ms_time[i] == now && isnan(w->rec.ms_net[i]))
+            w->rec.ms_net[i] = f.net;
+}
 
 /* Conservation is checked at the end of every run; after every sample step too in debug
  * builds (-DDCSIM_DEBUG: make asan, make ubsan) and when DCSIM_INVARIANTS is set to
@@ -42,7 +65,10 @@ static void on_event(void *ctx, dcsim_engine *e, const dcsim_event *ev)
 {
     dcsim_world *w = ctx;
     model_handle(w->model, ev);
+    uint32_t before = w->rec.n_reached;
     dcsim_recorder_check(&w->rec, w->model, dcsim_engine_now(e), &w->log);
+    if (w->rec.n_reached != before)
+        snapshot(w, dcsim_engine_now(e));
 }
 
 dcsim_status dcsim_world_create(const dcsim_scenario *sc, uint64_t replication,
@@ -79,6 +105,7 @@ void dcsim_world_destroy(dcsim_world *w)
     if (!w)
         return;
     model_destroy(w->model);
+    free(w->plan_net);
     dcsim_engine_destroy(w->eng);
     dcsim_recorder_fini(&w->rec);
     dcsim_eventlog_fini(&w->log);
@@ -95,15 +122,78 @@ void dcsim_world_milestones_only(dcsim_world *w)
     w->milestones_only = true;
 }
 
+static double finish_or_horizon(const dcsim_world *w, uint32_t job)
+{
+    int64_t t = dcsim_world_job_finish(w, job);
+    return (double)(t >= 0 ? t : w->sc->horizon_s);
+}
+
+/* The cost of slip: the same replication run again on the planned schedule (every buildout
+ * duration at its mean, no stage failing, no risk firing; failures, weather and workload on
+ * the same streams), its ledger read at this run's milestone dates (docs/model.md). */
+static dcsim_status run_plan(dcsim_world *w, double net_end, dcsim_diag *d)
+{
+    const dcsim_scenario *sc = w->sc;
+    dcsim_world *p = NULL;
+    int64_t *at = malloc((sc->n_milestones + 1) * sizeof *at);
+    if (!at || dcsim_world_create(sc, w->replication, &p, d)) {
+        free(at);
+        return at ? d->status : dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    p->no_plan = true;
+    p->model->fix_all = true;
+    for (uint32_t i = 0; i < sc->n_milestones; i++)
+        at[i] = w->rec.ms_time[i] >= 0 ? w->rec.ms_time[i] : sc->horizon_s;
+    dcsim_status st = ledger_marks(p->model, at, sc->n_milestones)
+                          ? dcsim_world_run(p, d)
+                          : dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    free(at);
+    if (st) {
+        dcsim_world_destroy(p);
+        return st;
+    }
+    for (uint32_t i = 0; i < sc->n_milestones; i++)
+        w->rec.ms_slip_usd[i] = w->rec.ms_net[i] - p->model->led.mark_usd[i];
+    ledger_figures f;
+    ledger_read(p->model, &f);
+    double late = 0;
+    for (uint32_t j = 0; j < sc->n_jobs; j++)
+        late += sc->econ.job_usd_per_day[j] *
+                (finish_or_horizon(w, j) - finish_or_horizon(p, j)) / DCSIM_DAY_S;
+    w->rec.job_slip_usd = late;
+    w->rec.slip_usd = net_end - f.net + late;
+    /* The twin's net per sample row, for re-runs that reach a milestone at another date
+     * (the drivers' cost in dollars, mc_drivers.c). */
+    w->plan_rows = p->rec.row;
+    w->plan_net = malloc((w->plan_rows + 1) * sizeof *w->plan_net);
+    if (!w->plan_net) {
+        dcsim_world_destroy(p);
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    long cs = dcsim_world_column(p, "stranded_cost_musd"),
+         ci = dcsim_world_column(p, "idle_cost_musd"),
+         ce = dcsim_world_column(p, "energy_cost_musd"),
+         cv = dcsim_world_column(p, "value_delivered_musd");
+    for (uint32_t r = 0; r < w->plan_rows; r++)
+        w->plan_net[r] = 1e6 * (dcsim_world_value(p, r, cs) + dcsim_world_value(p, r, ci) +
+                                dcsim_world_value(p, r, ce) - dcsim_world_value(p, r, cv));
+    dcsim_world_destroy(p);
+    return DCSIM_OK;
+}
+
 dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
 {
     const dcsim_scenario *sc = w->sc;
     model_begin(w->model);
     /* Conditions that hold before anything happens (a zero threshold) are met at time 0. */
     dcsim_recorder_check(&w->rec, w->model, 0, &w->log);
+    if (w->rec.n_reached)
+        snapshot(w, 0);
     for (uint32_t k = 0; k < w->rec.n_rows && !w->model->out_of_memory; k++) {
         int64_t t = (int64_t)k * sc->sample_s;
         dcsim_engine_run_until(w->eng, t);
+        model_touch(w->model);      /* the ledger's series are read up to t */
+        storage_settle(w->model);
         dcsim_recorder_sample(&w->rec, w->model, t);
         if (w->check_steps)
             model_check(w->model);
@@ -119,7 +209,17 @@ dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
     storage_settle(w->model);
     model_touch(w->model);
     model_check(w->model);
-    return DCSIM_OK;
+    ledger_figures f;
+    ledger_read(w->model, &f);
+    for (uint32_t i = 0; i < sc->n_milestones; i++)
+        if (isnan(w->rec.ms_net[i]))
+            w->rec.ms_net[i] = f.net;   /* not reached: its slip is costed to the horizon */
+    for (uint32_t k = 0; k < w->model->led.n_marks; k++)
+        if (isnan(w->model->led.mark_usd[k]))
+            w->model->led.mark_usd[k] = f.net;
+    if (w->no_plan || w->model->fix_kind >= 0 || w->model->fix_all)
+        return DCSIM_OK;
+    return run_plan(w, f.net, d);
 }
 
 dcsim_status dcsim_world_write(const dcsim_world *w, const char *dir, const char *command_line,
@@ -184,6 +284,13 @@ void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t)
     const dcsim_model *m = w->model;
     t->stranded_rack_days = m->stranded_rack_s / 86400.0;
     t->facility_mwh = m->facility_j / 3.6e9;
+    ledger_figures f;
+    ledger_read(m, &f);
+    t->capex_musd = f.capex / 1e6;
+    t->stranded_cost_musd = f.stranded / 1e6;
+    t->energy_cost_musd = f.energy / 1e6;
+    t->value_delivered_musd = f.value / 1e6;
+    t->slip_cost_musd = w->rec.slip_usd / 1e6;
     t->gpu_hours_busy = m->gpu_busy_s / 3600.0;
     t->train_pflop = workload_flop_done(m) / 1e15;
     t->goodput = m->sc->n_jobs ? workload_goodput(m) : NAN;
@@ -208,4 +315,25 @@ int64_t dcsim_world_risk_delay_s(const dcsim_world *w, uint32_t risk)
 {
     DCSIM_ASSERT(risk < w->sc->n_risks);
     return w->model->risk_delay_s[risk];
+}
+
+void dcsim_world_no_plan(dcsim_world *w)
+{
+    w->no_plan = true;
+}
+
+double dcsim_world_slip_cost(const dcsim_world *w, uint32_t milestone)
+{
+    return milestone < w->sc->n_milestones ? w->rec.ms_slip_usd[milestone] : NAN;
+}
+
+double dcsim_world_milestone_net(const dcsim_world *w, uint32_t milestone)
+{
+    return milestone < w->sc->n_milestones ? w->rec.ms_net[milestone] : NAN;
+}
+
+const double *dcsim_world_plan_net(const dcsim_world *w, uint32_t *rows)
+{
+    *rows = w->plan_rows;
+    return w->plan_net;
 }

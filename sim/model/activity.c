@@ -70,6 +70,7 @@ void activity_start(dcsim_model *m, uint32_t a)
     case DCSIM_ACT_BUILDING:
         dcsim_eventlog_add(m->log, now, "construction_start", act->name, "duration %.2f d",
                            (double)dur / 86400.0);
+        ledger_building_started(m, act->index);
         break;
     case DCSIM_ACT_EQUIPMENT:
         dcsim_eventlog_add(m->log, now, "equipment_ordered", act->name,
@@ -107,7 +108,8 @@ void activity_work_done(dcsim_model *m, uint32_t a)
     const dcsim_activity *act = &m->sc->activities[a];
     m->act_work_done[a] = true;
     m->act_done_at[a] = -1;
-    if (act->fail_prob > 0 && gsl_rng_uniform(m->act_rng[a]) < act->fail_prob) {
+    /* The planned schedule has no failures; the draw is made all the same. */
+    if (act->fail_prob > 0 && gsl_rng_uniform(m->act_rng[a]) < act->fail_prob && !m->fix_all) {
         m->act_failed[a] = true;
         const char *what = act->kind == DCSIM_ACT_STAGE
                                ? m->sc->sources[m->sc->stages[act->index].source].name

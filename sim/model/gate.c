@@ -149,6 +149,7 @@ static void light(dcsim_model *m, uint32_t ri, site_state *st)
     rack *r = &m->racks[ri];
     const dcsim_delivery *dl = &m->sc->deliveries[r->delivery];
     double peak = m->sc->rack_models[dl->rack_model].peak_w;
+    ledger_rack_lit(m, ri, r->state != RACK_SHED);
     if (r->state == RACK_SHED) {
         st->n_shed--;
     } else {
@@ -185,6 +186,7 @@ static void shed(dcsim_model *m, uint32_t ri, site_state *st)
     const dcsim_delivery *dl = &m->sc->deliveries[r->delivery];
     double peak = m->sc->rack_models[dl->rack_model].peak_w;
     r->state = RACK_SHED;
+    ledger_rack_dark(m, ri);
     m->bld_it_w[r->building] -= peak;
     if (--m->bld_energized[r->building] == 0)
         m->bld_it_w[r->building] = 0;  /* no drift left behind by + and - of the same values */
@@ -433,6 +435,7 @@ void gate_offer(dcsim_model *m, uint32_t ri)
     uint32_t site = m->sc->buildings[r->building].site;
     r->state = RACK_STRANDED;
     m->site[site].n_stranded++;
+    ledger_rack_stranded(m, ri);
     rack_queue_push(&m->site[site].gate_q, ri);
     /* A rack that can be lit at once is not waiting for power; no source is involved. */
     m->power_source = UINT32_MAX;

@@ -93,7 +93,8 @@ int64_t model_draw_s(const dcsim_dist *d, gsl_rng *r)
 int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsim_dist *d,
                       gsl_rng *r)
 {
-    if (m->fix_kind == kind && m->fix_index == index) {
+    if ((m->fix_kind == kind && m->fix_index == index) ||
+        (m->fix_all && kind != DCSIM_DRIVER_RISK)) {
         double x = dcsim_dist_mean(d);
         if (!(x < (double)DCSIM_DURATION_MAX_S))
             x = (double)DCSIM_DURATION_MAX_S;
@@ -150,6 +151,7 @@ void model_touch(dcsim_model *m)
     m->shed_rack_s += shed * dt;
     m->unit_up_s += (double)(m->units_online - m->units_down) * dt;
     m->unit_online_s += (double)m->units_online * dt;
+    ledger_touch(m, dt);
     m->last_change = now;
 }
 
@@ -359,7 +361,8 @@ dcsim_model *model_create(const dcsim_scenario *sc, uint64_t replication, dcsim_
               m->racks &&
               make_streams(m) && reverse(sc, false, &m->dep_first, &m->dep_list) &&
               reverse(sc, true, &m->need_first, &m->need_list) && make_sites(m) &&
-              make_buildings(m) && fleet_create(m) && workload_create(m) && risk_create(m);
+              make_buildings(m) && fleet_create(m) && workload_create(m) && risk_create(m) &&
+              ledger_create(m);
     if (!ok) {
         model_destroy(m);
         return NULL;
@@ -393,6 +396,7 @@ void model_destroy(dcsim_model *m)
     const dcsim_scenario *sc = m->sc;
     fleet_destroy(m);
     risk_destroy(m);
+    ledger_destroy(m);
     workload_destroy(m);
     model_free_streams(m->act_rng, sc->n_activities);
     model_free_streams(m->tranche_rng, sc->n_tranches);
@@ -436,6 +440,7 @@ void model_destroy(dcsim_model *m)
 
 void model_begin(dcsim_model *m)
 {
+    ledger_begin(m);
     power_begin(m);
     risk_begin(m);
     activity_begin(m);
@@ -533,6 +538,9 @@ void model_dispatch(dcsim_model *m, const dcsim_event *ev)
         break;
     case EV_JOB:
         workload_job_event(m, ev->target);
+        break;
+    case EV_MARK:
+        ledger_mark(m, ev->target);
         break;
     case EV_WORKLOAD_TICK:
         workload_tick(m);

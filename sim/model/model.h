@@ -40,7 +40,8 @@ enum {
     EV_WORKLOAD_TICK,    /* 0: inference demand and job start conditions are re-checked */
     EV_RISK,             /* risks: the risk fires and hits its activities (risk.c) */
     EV_RISK_END,         /* risks: a capacity loss or a delivery cut is over */
-    EV_FLEET_HIT         /* aggregate-mode interruptions: a failure of this step reaches jobs */
+    EV_FLEET_HIT,        /* aggregate-mode interruptions: a failure of this step reaches jobs */
+    EV_MARK              /* marks: snapshot the ledger at this time (ledger.c) */
 };
 
 /* GPUs out of service for a while: a repair (fleet) or a release (scheduler). Records live
@@ -118,6 +119,30 @@ typedef struct site_state {
     double *pue_racks;       /* per rack model: sum over its lit racks of their PUE */
     double overhead_w;       /* overheads of the buildings with a lit rack */
 } site_state;
+
+/* The ledger (ledger.c): money, as the model posts it. Capital is in US dollars; the
+ * integrals are in dollar-seconds or joules or GPU-seconds up to the model's last_change, so
+ * a rate or price applies when read (docs/model.md, Economics). */
+typedef struct ledger {
+    double capex_usd;            /* capital deployed: racks delivered, buildings started */
+    double delivered_capex_usd;  /* racks delivered (placed or not) */
+    double lit_capex_usd;        /* racks energized now */
+    double stranded_capex_usd;   /* racks stranded now (waiting for power) */
+    uint64_t gpus_stranded;      /* GPUs on those racks */
+    double grid_usd_per_mwh;     /* electricity price this hour */
+    double gas_usd_per_mwh;      /* fuel cost of a MWh generated on site */
+    uint32_t *site_src_first, *site_src;   /* CSR: each site's non-storage sources */
+    /* integrals */
+    double stranded_usd_s, idle_usd_s;     /* capital dark x time (USD s) */
+    double *src_j, *src_usd;     /* per source: energy supplied and what it cost */
+    double unsourced_j;          /* demand no source covered (0 unless the gate overdraws) */
+    double delivered_gpu_s;      /* GPU-seconds delivered, at the throughput of the cap */
+    double throttled_gpu_s;      /* ... lost to the power cap */
+    double stranded_gpu_s;       /* GPU-seconds on stranded racks */
+    /* snapshots of the net (stranded + idle + energy - value, USD) at marked times */
+    double *mark_usd;
+    uint32_t n_marks;
+} ledger;
 
 typedef struct dcsim_model {
     const dcsim_scenario *sc;
@@ -232,6 +257,10 @@ typedef struct dcsim_model {
     /* sensitivity by exclusion: one driver held at its mean (dcsim_world_fix), or none */
     int fix_kind;                /* dcsim_driver_kind, or -1 */
     uint32_t fix_index;
+    bool fix_all;                /* the planned schedule: every buildout draw at its mean, no
+                                  * stage failing, no risk firing (dcsim_world_plan) */
+
+    ledger led;
 
     /* integrals up to last_change */
     int64_t last_change;
@@ -410,6 +439,37 @@ int64_t model_draw_s(const dcsim_dist *d, gsl_rng *r);
 /* A draw of element (kind, index), or its mean when that element is the fixed driver. */
 int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsim_dist *d,
                       gsl_rng *r);
+
+/* ledger.c: the economics (docs/model.md, Economics). */
+bool ledger_create(dcsim_model *m);
+void ledger_destroy(dcsim_model *m);
+void ledger_begin(dcsim_model *m);
+/* Account dt seconds at the state now (called by model_touch). */
+void ledger_touch(dcsim_model *m, double dt);
+/* The hour moved on (after model_touch): the electricity price follows its trace. */
+void ledger_hour(dcsim_model *m, int64_t unix_now);
+/* Capital: a rack arrived; a building's construction started. */
+void ledger_rack_delivered(dcsim_model *m, uint32_t rack);
+void ledger_building_started(dcsim_model *m, uint32_t building);
+/* A rack's state moved (gate.c): stranded, lit, or dark again (shed). */
+void ledger_rack_stranded(dcsim_model *m, uint32_t rack);
+void ledger_rack_lit(dcsim_model *m, uint32_t rack, bool was_stranded);
+void ledger_rack_dark(dcsim_model *m, uint32_t rack);
+/* Schedule snapshots of the net at n times (before model_begin); false when out of
+ * memory. */
+bool ledger_marks(dcsim_model *m, const int64_t *t, uint32_t n);
+void ledger_mark(dcsim_model *m, uint32_t k);
+
+/* The ledger's figures up to last_change, in US dollars (and MWh, MMBtu, GPU-hours). */
+typedef struct ledger_figures {
+    double capex, stranded, idle, energy, value;   /* the cumulative series */
+    double grid_mwh, grid_usd, ppa_mwh, ppa_usd, gen_mwh, gen_usd, fuel_usd, fuel_mmbtu;
+    double battery_mwh, battery_usd, unsourced_mwh;
+    double delivered_gpu_h, lost_failures_gpu_h, lost_throttle_gpu_h, lost_stuck_gpu_h,
+           lost_stranded_gpu_h;
+    double net;                  /* stranded + idle + energy - value */
+} ledger_figures;
+void ledger_read(const dcsim_model *m, ledger_figures *f);
 
 /* Create the model state for sc with streams for `replication`; events go to eng, log lines
  * to log. NULL when out of memory. */

@@ -217,6 +217,7 @@ void power_hour(dcsim_model *m)
     int64_t now = dcsim_engine_now(m->eng);
     int64_t unix_now = sc->start_unix + now;
     model_touch(m);
+    ledger_hour(m, unix_now);
     for (uint32_t s = 0; s < sc->n_sites; s++)
         m->site_ambient_c[s] = weather_ambient_c(&sc->sites[s].weather, unix_now);
     for (uint32_t b = 0; b < sc->n_buildings; b++)

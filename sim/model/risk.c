@@ -130,7 +130,8 @@ void risk_begin(dcsim_model *m)
 {
     /* Switched off (the drivers analysis fixes it after the draws were made): never fires. */
     for (uint32_t i = 0; i < m->sc->n_risks; i++)
-        if (m->risk_at[i] >= 0 && !(m->fix_kind == DCSIM_DRIVER_RISK && m->fix_index == i))
+        if (m->risk_at[i] >= 0 && !m->fix_all &&
+            !(m->fix_kind == DCSIM_DRIVER_RISK && m->fix_index == i))
             model_schedule(m, m->risk_at[i], EV_RISK, i);
 }
 

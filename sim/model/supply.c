@@ -101,6 +101,7 @@ void supply_arrive(dcsim_model *m, uint32_t i)
     model_touch(m);
     r->t_delivered = now;
     m->n_delivered++;
+    ledger_rack_delivered(m, ri);
     if (k == 0) {
         char planned[32];
         dcsim_eventlog_add(m->log, now, "delivery_first", dl->name, "planned %s, %u racks at "

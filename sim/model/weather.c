@@ -73,17 +73,22 @@ double weather_ambient_c(const dcsim_weather *w, int64_t unix_s)
                + w->daily_amp_c * cos(two_pi * (hour_frac - w->hottest_hour) / 24.0);
     }
     case DCSIM_WEATHER_TRACE:
-        DCSIM_ASSERT(w->trace_c != NULL && w->n_trace > 0);   /* the loader requires one */
-        return w->trace_c[(uint64_t)hour_of_year(unix_s) % w->n_trace];
+        return weather_hourly(w->trace_c, w->n_trace, unix_s);
     }
     DCSIM_ASSERT(0 && "unknown weather kind");
     return NAN;
 }
 
+double weather_hourly(const double *v, uint32_t n, int64_t unix_s)
+{
+    DCSIM_ASSERT(v != NULL && n > 0);   /* the loader requires a series */
+    return v[(uint64_t)hour_of_year(unix_s) % n];
+}
+
 double ppa_factor(const dcsim_source *s, int64_t unix_s)
 {
-    DCSIM_ASSERT(s != NULL && s->profile != NULL && s->n_profile > 0);
-    return s->profile[(uint64_t)hour_of_year(unix_s) % s->n_profile];
+    DCSIM_ASSERT(s != NULL);
+    return weather_hourly(s->profile, s->n_profile, unix_s);
 }
 
 int64_t weather_next_hour(int64_t unix_s)

@@ -16,6 +16,10 @@ double weather_ambient_c(const dcsim_weather *w, int64_t unix_s);
  * held for the whole hour. s must have a profile (n_profile > 0). */
 double ppa_factor(const dcsim_source *s, int64_t unix_s);
 
+/* The value of an hourly series of a year (n values from 1 January 00:00 UTC, repeated
+ * yearly) for the hour holding unix_s: temperature traces, PPA profiles, prices. */
+double weather_hourly(const double *v, uint32_t n, int64_t unix_s);
+
 /* The first whole UTC hour strictly after unix_s (03:00:00 -> 04:00:00, 03:59:59 ->
  * 04:00:00). */
 int64_t weather_next_hour(int64_t unix_s);

@@ -45,8 +45,15 @@ enum {
     COL_INFERENCE_SERVED,
     COL_INFERENCE_UNSERVED,
     COL_IT_ENERGIZED_MW,
+    COL_CAPEX_MUSD,
+    COL_STRANDED_COST_MUSD,
+    COL_IDLE_COST_MUSD,
+    COL_ENERGY_COST_MUSD,
+    COL_VALUE_DELIVERED_MUSD,
     COL_FIXED
 };
+_Static_assert(COL_FIXED == DCSIM_SERIES_FIXED_COLUMNS,
+               "the loader's memory check counts the fixed columns: update it");
 
 static const char *const fixed_cols[COL_FIXED] = {
     "supply_mw", "facility_mw", "it_mw", "pue", "racks_delivered", "racks_installed",
@@ -55,6 +62,8 @@ static const char *const fixed_cols[COL_FIXED] = {
     "curtailed_mw", "units_down", "ambient_c", "throughput", "gpus_up", "gpus_failed",
     "gpus_in_repair", "gpus_idle", "gpus_stuck", "utilization", "train_pflop_done",
     "train_goodput", "inference_served_gpus", "inference_unserved_gpus", "it_energized_mw",
+    "capex_musd", "stranded_cost_musd", "idle_cost_musd", "energy_cost_musd",
+    "value_delivered_musd",
 };
 
 /* Decimals written per column: MW and MWh to the watt(-hour), counts whole, ratios to 1e-4. */
@@ -80,6 +89,11 @@ static int col_decimals(uint32_t c)
     case COL_BATTERY_SOC_MWH:
     case COL_BATTERY_MW:
     case COL_CURTAILED_MW:
+    case COL_CAPEX_MUSD:
+    case COL_STRANDED_COST_MUSD:
+    case COL_IDLE_COST_MUSD:
+    case COL_ENERGY_COST_MUSD:
+    case COL_VALUE_DELIVERED_MUSD:
         return 6;
     default:
         return c < COL_FIXED ? 0 : 6;
@@ -98,9 +112,12 @@ dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc)
     rec->ms_time = calloc(sc->n_milestones + 1, sizeof *rec->ms_time);
     rec->ms_cause = calloc(sc->n_milestones + 1, sizeof *rec->ms_cause);
     rec->ms_path = calloc(sc->n_milestones + 1, sizeof *rec->ms_path);
+    rec->ms_net = calloc(sc->n_milestones + 1, sizeof *rec->ms_net);
+    rec->ms_slip_usd = calloc(sc->n_milestones + 1, sizeof *rec->ms_slip_usd);
     if (!rec->time_s || !rec->data || !rec->col_names || !rec->ms_time || !rec->ms_cause ||
-        !rec->ms_path)
+        !rec->ms_path || !rec->ms_net || !rec->ms_slip_usd)
         return DCSIM_ENOMEM;
+    rec->slip_usd = rec->job_slip_usd = NAN;
     for (uint32_t c = 0; c < rec->n_cols; c++) {
         char name[128];
         if (c < COL_FIXED)
@@ -111,8 +128,10 @@ dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc)
         if (!rec->col_names[c])
             return DCSIM_ENOMEM;
     }
-    for (uint32_t i = 0; i < sc->n_milestones; i++)
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
         rec->ms_time[i] = -1;
+        rec->ms_net[i] = rec->ms_slip_usd[i] = NAN;
+    }
     return DCSIM_OK;
 }
 
@@ -127,6 +146,8 @@ void dcsim_recorder_fini(dcsim_recorder *rec)
     free(rec->ms_time);
     free(rec->ms_cause);
     free(rec->ms_path);
+    free(rec->ms_net);
+    free(rec->ms_slip_usd);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -235,6 +256,13 @@ void dcsim_recorder_sample(dcsim_recorder *rec, const dcsim_model *m, int64_t t)
     row[COL_INFERENCE_SERVED] = m->inference_busy;
     row[COL_INFERENCE_UNSERVED] = fmax(0, m->inference_want - m->inference_busy);
     row[COL_IT_ENERGIZED_MW] = gate_metric(m, DCSIM_METRIC_IT_ENERGIZED_MW);
+    ledger_figures f;
+    ledger_read(m, &f);     /* the world touched the model at t: integrals are up to now */
+    row[COL_CAPEX_MUSD] = f.capex / 1e6;
+    row[COL_STRANDED_COST_MUSD] = f.stranded / 1e6;
+    row[COL_IDLE_COST_MUSD] = f.idle / 1e6;
+    row[COL_ENERGY_COST_MUSD] = f.energy / 1e6;
+    row[COL_VALUE_DELIVERED_MUSD] = f.value / 1e6;
     for (uint32_t s = 0; s < sc->n_sources; s++)
         row[COL_FIXED + s] = (sc->sources[s].type == DCSIM_SOURCE_STORAGE
                                   ? m->batt_w[s] : power_source_w(m, s)) / 1e6;
@@ -321,7 +349,7 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
         return d->status;
     static const char *const head[] = {"milestone", "metric", "threshold", "planned",
                                        "simulated", "slip_days", "reached", "cause",
-                                       "critical_path"};
+                                       "critical_path", "slip_cost_musd"};
     dcsim_csvw_row(w, head, sizeof head / sizeof *head);
     for (uint32_t i = 0; i < rec->sc->n_milestones; i++) {
         const dcsim_milestone *ms = &rec->sc->milestones[i];
@@ -343,12 +371,18 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
             dcsim_csvw_empty(w);
             dcsim_csvw_empty(w);
         }
+        /* Against the planned schedule, at the milestone's date (the horizon when not
+         * reached); empty when the run had no planned twin. */
+        if (isfinite(rec->ms_slip_usd[i]))
+            dcsim_csvw_f64(w, rec->ms_slip_usd[i] / 1e6, 6);
+        else
+            dcsim_csvw_empty(w);
         dcsim_csvw_endrow(w);
     }
     return dcsim_csvw_close(w, d);
 }
 
-static void metric_row(dcsim_csvw *w, const char *metric, double v, int decimals,
+void recorder_metric_row(dcsim_csvw *w, const char *metric, double v, int decimals,
                        const char *unit)
 {
     dcsim_csvw_str(w, metric);
@@ -384,43 +418,44 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
     uint32_t reached = 0;
     for (uint32_t i = 0; i < sc->n_milestones; i++)
         reached += rec->ms_time[i] >= 0;
-    metric_row(w, "horizon", (double)sc->horizon_s / 86400.0, 3, "d");
-    metric_row(w, "supply_planned_mw", cap / 1e6, 6, "MW");
+    recorder_metric_row(w, "horizon", (double)sc->horizon_s / 86400.0, 3, "d");
+    recorder_metric_row(w, "supply_planned_mw", cap / 1e6, 6, "MW");
     totals tot = sum_sites(m);
-    metric_row(w, "supply_final_mw", tot.supply_w / 1e6, 6, "MW");
-    metric_row(w, "facility_final_mw", tot.facility_w / 1e6, 6, "MW");
-    metric_row(w, "it_energized_final_mw", tot.it_w / 1e6, 6, "MW");
-    metric_row(w, "racks_planned", sc->n_racks, 0, "racks");
-    metric_row(w, "racks_delivered", m->n_delivered, 0, "racks");
-    metric_row(w, "racks_installed", m->n_installed, 0, "racks");
-    metric_row(w, "racks_energized", tot.energized, 0, "racks");
-    metric_row(w, "racks_stranded_final", tot.stranded, 0, "racks");
-    metric_row(w, "racks_stranded_peak", m->peak_stranded, 0, "racks");
-    metric_row(w, "stranded_rack_days", m->stranded_rack_s / 86400.0, 3, "rack-days");
-    metric_row(w, "racks_unplaced", m->n_unplaced, 0, "racks");
-    metric_row(w, "shed_rack_days", m->shed_rack_s / 86400.0, 3, "rack-days");
-    metric_row(w, "throttled_it_mwh", m->throttle_it_j / 3.6e9, 3, "MWh");
-    metric_row(w, "battery_discharged_mwh", m->battery_out_j / 3.6e9, 3, "MWh");
-    metric_row(w, "generation_availability",
+    recorder_metric_row(w, "supply_final_mw", tot.supply_w / 1e6, 6, "MW");
+    recorder_metric_row(w, "facility_final_mw", tot.facility_w / 1e6, 6, "MW");
+    recorder_metric_row(w, "it_energized_final_mw", tot.it_w / 1e6, 6, "MW");
+    recorder_metric_row(w, "racks_planned", sc->n_racks, 0, "racks");
+    recorder_metric_row(w, "racks_delivered", m->n_delivered, 0, "racks");
+    recorder_metric_row(w, "racks_installed", m->n_installed, 0, "racks");
+    recorder_metric_row(w, "racks_energized", tot.energized, 0, "racks");
+    recorder_metric_row(w, "racks_stranded_final", tot.stranded, 0, "racks");
+    recorder_metric_row(w, "racks_stranded_peak", m->peak_stranded, 0, "racks");
+    recorder_metric_row(w, "stranded_rack_days", m->stranded_rack_s / 86400.0, 3, "rack-days");
+    recorder_metric_row(w, "racks_unplaced", m->n_unplaced, 0, "racks");
+    recorder_metric_row(w, "shed_rack_days", m->shed_rack_s / 86400.0, 3, "rack-days");
+    recorder_metric_row(w, "throttled_it_mwh", m->throttle_it_j / 3.6e9, 3, "MWh");
+    recorder_metric_row(w, "battery_discharged_mwh", m->battery_out_j / 3.6e9, 3, "MWh");
+    recorder_metric_row(w, "generation_availability",
                m->unit_online_s > 0 ? m->unit_up_s / m->unit_online_s : NAN, 6, "fraction");
-    metric_row(w, "gpu_availability",
+    recorder_metric_row(w, "gpu_availability",
                m->gpu_lit_s > 0 ? 1.0 - m->gpu_down_s / m->gpu_lit_s : NAN, 6, "fraction");
-    metric_row(w, "gpu_hours_energized", m->gpu_lit_s / 3600.0, 1, "GPU-hours");
-    metric_row(w, "gpu_hours_busy", m->gpu_busy_s / 3600.0, 1, "GPU-hours");
-    metric_row(w, "gpu_hours_idle", m->gpu_idle_s / 3600.0, 1, "GPU-hours");
-    metric_row(w, "gpus_failed", (double)m->gpus_failed_total, 0, "GPUs");
-    metric_row(w, "job_interruptions", (double)m->interruptions, 0, "interruptions");
-    metric_row(w, "stuck_gpu_hours", m->gpu_stuck_s / 3600.0, 3, "GPU-hours");
-    metric_row(w, "inference_served_gpu_hours", m->inference_served_s / 3600.0, 1, "GPU-hours");
-    metric_row(w, "inference_unserved_gpu_hours", m->inference_unserved_s / 3600.0, 1,
+    recorder_metric_row(w, "gpu_hours_energized", m->gpu_lit_s / 3600.0, 1, "GPU-hours");
+    recorder_metric_row(w, "gpu_hours_busy", m->gpu_busy_s / 3600.0, 1, "GPU-hours");
+    recorder_metric_row(w, "gpu_hours_idle", m->gpu_idle_s / 3600.0, 1, "GPU-hours");
+    recorder_metric_row(w, "gpus_failed", (double)m->gpus_failed_total, 0, "GPUs");
+    recorder_metric_row(w, "job_interruptions", (double)m->interruptions, 0, "interruptions");
+    recorder_metric_row(w, "stuck_gpu_hours", m->gpu_stuck_s / 3600.0, 3, "GPU-hours");
+    recorder_metric_row(w, "inference_served_gpu_hours", m->inference_served_s / 3600.0, 1, "GPU-hours");
+    recorder_metric_row(w, "inference_unserved_gpu_hours", m->inference_unserved_s / 3600.0, 1,
                "GPU-hours");
-    metric_row(w, "train_pflop_done", workload_flop_done(m) / 1e15, 3, "PFLOP");
-    metric_row(w, "train_goodput", workload_goodput(m), 6, "fraction");
-    metric_row(w, "gpus_planned", (double)sc->n_gpus, 0, "GPUs");
-    metric_row(w, "gpus_energized", (double)m->gpus_energized, 0, "GPUs");
-    metric_row(w, "milestones", sc->n_milestones, 0, "milestones");
-    metric_row(w, "milestones_reached", reached, 0, "milestones");
-    metric_row(w, "events_handled", (double)events_handled, 0, "events");
+    recorder_metric_row(w, "train_pflop_done", workload_flop_done(m) / 1e15, 3, "PFLOP");
+    recorder_metric_row(w, "train_goodput", workload_goodput(m), 6, "fraction");
+    recorder_metric_row(w, "gpus_planned", (double)sc->n_gpus, 0, "GPUs");
+    recorder_metric_row(w, "gpus_energized", (double)m->gpus_energized, 0, "GPUs");
+    recorder_metric_row(w, "milestones", sc->n_milestones, 0, "milestones");
+    recorder_metric_row(w, "milestones_reached", reached, 0, "milestones");
+    recorder_metric_row(w, "events_handled", (double)events_handled, 0, "events");
+    costs_summary_rows(w, rec, m);
     int64_t t = first_time(rec, COL_RACKS_ENERGIZED, sc->n_racks > 0 ? (double)sc->n_racks : 1);
     dcsim_csvw_str(w, "all_racks_energized_date");
     if (t >= 0 && sc->n_racks > 0)

@@ -22,6 +22,12 @@ typedef struct dcsim_recorder {
     uint32_t n_reached;          /* milestones with ms_time >= 0 */
     char (*ms_cause)[96];
     char (*ms_path)[512];
+    /* economics: the ledger's net (USD) when each milestone was reached (at the horizon when
+     * not), and, once the planned twin ran (world.c), the cost of slip: per milestone, the
+     * whole run's, and the training runs' lateness (NaN until then) */
+    double *ms_net;
+    double *ms_slip_usd;
+    double slip_usd, job_slip_usd;
 } dcsim_recorder;
 
 /* Caller-owned recorder sized for sc. DCSIM_ENOMEM when allocation fails (then fini is still
@@ -41,6 +47,14 @@ dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *
                                   const dcsim_eventlog *log, uint64_t events_handled,
                                   uint64_t replication, const char *dir,
                                   const char *command_line, dcsim_diag *d);
+
+/* One "metric,value,unit" row of summary.csv. */
+void recorder_metric_row(dcsim_csvw *w, const char *metric, double v, int decimals,
+                         const char *unit);
+
+/* The cost block of summary.csv (costs.c): capital, carrying costs, energy by source, value
+ * delivered and lost, unit economics and the cost of slip. */
+void costs_summary_rows(dcsim_csvw *w, const dcsim_recorder *rec, const dcsim_model *m);
 
 /* The rows every meta.csv of one scenario starts with (run, mc): the header, the version,
  * `kind`, the scenario's path, name, file hash and seed. */

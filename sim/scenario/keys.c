@@ -25,7 +25,7 @@ const char *const scn_keys_top[] = {"dcsim", "name", "description", "start", "ho
                                     "power", "equipment", "buildings", "gpus", "racks",
                                     "deliveries", "shortage", "failures", "fabric", "jobs",
                                     "inference", "scheduler", "milestones", "grading",
-                                    "risks", "risk_drivers", NULL};
+                                    "risks", "risk_drivers", "economics", NULL};
 const char *const scn_keys_power[] = {"sources", NULL};
 const char *const scn_keys_site[] = {"weather", "priority", NULL};
 const char *const scn_keys_weather[] = {"model", "mean_c", "seasonal_amplitude_c",
@@ -76,6 +76,12 @@ const char *const scn_keys_risk_share[] = {"share", "for", NULL};
 const char *const scn_keys_mitigation[] = {"cost", "probability", "per_day", "delay", "share",
                                            NULL};
 const char *const scn_keys_risk_driver[] = {"correlation", NULL};
+const char *const scn_keys_economics[] = {
+    "rack_capex", "building_capex_per_mw", "cost_of_capital", "rack_life", "building_life",
+    "electricity_price", "ppa_price", "fuel_price", "heat_rate", "generation_variable_om",
+    "battery_cycling_cost",
+    "gpu_hour_value", "job_value_per_day", NULL};
+const char *const scn_keys_price[] = {"trace", "column", NULL};
 
 const scn_key_set scn_key_sets[] = {
     {"scn_keys_top", "", scn_keys_top},
@@ -109,6 +115,8 @@ const scn_key_set scn_key_sets[] = {
     {"scn_keys_risk_driver", "risk_drivers.<name>", scn_keys_risk_driver},
     {"scn_keys_risk_share", "risks.<name>.capacity_lost", scn_keys_risk_share},
     {"scn_keys_risk_share", "risks.<name>.delivery_cut", scn_keys_risk_share},
+    {"scn_keys_economics", "economics", scn_keys_economics},
+    {"scn_keys_price", "economics.electricity_price", scn_keys_price},
     {NULL, NULL, NULL},
 };
 
@@ -197,11 +205,21 @@ static const char *const paths[] = {
     RISK "mitigation.cost", RISK "mitigation.probability", RISK "mitigation.per_day",
     RISK "mitigation.delay", RISK "mitigation.share",
     "risk_drivers.<name>.correlation",
+    /* economics */
+    "economics", "economics.rack_capex", "economics.building_capex_per_mw",
+    "economics.cost_of_capital", "economics.rack_life", "economics.building_life",
+    "economics.electricity_price", "economics.ppa_price", "economics.fuel_price",
+    "economics.heat_rate", "economics.generation_variable_om",
+    "economics.battery_cycling_cost", "economics.gpu_hour_value",
+    "economics.job_value_per_day", "economics.electricity_price.trace",
+    "economics.electricity_price.column", "economics.rack_capex.<name>",
+    "economics.job_value_per_day.<name>",
     NULL,
 };
 
 #define KEYS(a) (sizeof a / sizeof *a - 1)
-#define N_LEAF_ENTRIES 1        /* shortage.classes.<name> */
+#define N_LEAF_ENTRIES 3        /* shortage.classes.<name>, economics.rack_capex.<name>,
+                                 * economics.job_value_per_day.<name> */
 #define N_PATHS                                                                            \
     (KEYS(scn_keys_top) + KEYS(scn_keys_power) + KEYS(scn_keys_site) +                      \
      2 * KEYS(scn_keys_weather) + KEYS(scn_keys_equipment) + KEYS(scn_keys_source) +        \
@@ -212,10 +230,11 @@ static const char *const paths[] = {
      KEYS(scn_keys_fabric) + KEYS(scn_keys_switch) + KEYS(scn_keys_job) +                   \
      KEYS(scn_keys_checkpoint) + KEYS(scn_keys_inference) + KEYS(scn_keys_scheduler) +      \
      KEYS(scn_keys_grading) + KEYS(scn_keys_risk) + KEYS(scn_keys_mitigation) +             \
-     KEYS(scn_keys_risk_driver) + 2 * KEYS(scn_keys_risk_share) + N_LEAF_ENTRIES)
+     KEYS(scn_keys_risk_driver) + 2 * KEYS(scn_keys_risk_share) + KEYS(scn_keys_economics) + \
+     KEYS(scn_keys_price) + N_LEAF_ENTRIES)
 _Static_assert(KEYS(paths) == N_PATHS,
                "the path table and the key arrays disagree: add the path of every key");
-_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 32,
+_Static_assert(sizeof scn_key_sets / sizeof *scn_key_sets == 34,
                "a key set was added: count its keys in N_PATHS (and weather's second place)");
 
 const char *const *dcsim_scenario_key_paths(void)

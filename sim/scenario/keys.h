@@ -35,6 +35,8 @@ extern const char *const scn_keys_checkpoint[];   /* jobs.<name>.checkpoint */
 extern const char *const scn_keys_inference[];    /* inference */
 extern const char *const scn_keys_scheduler[];    /* scheduler */
 extern const char *const scn_keys_grading[];      /* grading */
+extern const char *const scn_keys_economics[];    /* economics */
+extern const char *const scn_keys_price[];        /* economics.electricity_price */
 
 /* Where each array applies: the path of the map it checks ("" for the top level). An array
  * used at two places (weather) appears twice. Ends with {NULL, NULL, NULL}. Every key of

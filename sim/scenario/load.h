@@ -128,6 +128,8 @@ dcsim_status scn_load_inference(scn_ctx *c, const dcsim_ynode *root);
 dcsim_status scn_load_scheduler(scn_ctx *c, const dcsim_ynode *root);
 /* risks: and risk_drivers: (scn_risk.c), after the activities are resolved. */
 dcsim_status scn_load_risks(scn_ctx *c, const dcsim_ynode *root);
+/* economics: (scn_econ.c), after racks and jobs. */
+dcsim_status scn_load_economics(scn_ctx *c, const dcsim_ynode *root);
 /* A `site:` key of a source or building: the site's index (0 when the site is implicit). */
 dcsim_status scn_site_of(scn_ctx *c, const dcsim_ynode *body, const char *path,
                          uint32_t *out);

@@ -283,7 +283,7 @@ static dcsim_status check_pairs(scn_ctx *c, const dcsim_ynode *root)
 
 /* The timeseries of a run is held in memory until it is written: rows x columns doubles.
  * Columns are the recorder's fixed ones (recorder.c, COL_FIXED) plus one per source. */
-enum { SERIES_FIXED_COLUMNS = 30 };
+enum { SERIES_FIXED_COLUMNS = DCSIM_SERIES_FIXED_COLUMNS };
 
 static dcsim_status check_series(scn_ctx *c, const dcsim_ynode *root)
 {
@@ -485,6 +485,7 @@ static dcsim_status load_root(scn_ctx *c, const dcsim_ynode *root)
     TRY(scn_check_unique(c));
     TRY(scn_resolve(c));
     TRY(scn_load_risks(c, root));
+    TRY(scn_load_economics(c, root));
     TRY(check_pairs(c, root));
     TRY(check_series(c, root));
     TRY(check_equipment_units(c, root));

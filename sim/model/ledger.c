@@ -1,0 +1,258 @@
+/* The ledger: what the simulated campus costs and earns, posted as things happen. Capital is
+ * deployed when a rack arrives and when a building's construction starts; dark capital
+ * carries the cost of capital while it waits; energy is dispatched source by source in merit
+ * order and bought at its price; delivered GPU-hours are valued at a rental price. Equations
+ * and the source of every default are in docs/model.md (Economics). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "dcsim/units.h"
+#include "model/model.h"
+#include "model/weather.h"
+
+#define J_PER_MWH 3.6e9
+
+bool ledger_create(dcsim_model *m)
+{
+    const dcsim_scenario *sc = m->sc;
+    ledger *L = &m->led;
+    L->src_j = calloc(sc->n_sources + 1, sizeof *L->src_j);
+    L->src_usd = calloc(sc->n_sources + 1, sizeof *L->src_usd);
+    L->site_src_first = calloc(sc->n_sites + 2, sizeof *L->site_src_first);
+    L->site_src = calloc(sc->n_sources + 1, sizeof *L->site_src);
+    if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src)
+        return false;
+    /* Each site's firm sources, in scenario order (dispatch picks the order by price). */
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        if (sc->sources[s].type != DCSIM_SOURCE_STORAGE)
+            L->site_src_first[sc->sources[s].site + 1]++;
+    for (uint32_t i = 0; i < sc->n_sites; i++)
+        L->site_src_first[i + 1] += L->site_src_first[i];
+    uint32_t *fill = calloc(sc->n_sites + 1, sizeof *fill);
+    if (!fill)
+        return false;
+    for (uint32_t s = 0; s < sc->n_sources; s++) {
+        uint32_t site = sc->sources[s].site;
+        if (sc->sources[s].type != DCSIM_SOURCE_STORAGE)
+            L->site_src[L->site_src_first[site] + fill[site]++] = s;
+    }
+    free(fill);
+    const dcsim_economics *e = &sc->econ;
+    /* USD/MMBtu x Btu/kWh = USD per 1e6 Btu x 1e3 Btu/MWh... = USD/MWh / 1000. */
+    L->gas_usd_per_mwh = e->fuel_usd_per_mmbtu * e->heat_rate_btu_per_kwh / 1000.0 +
+                         e->generation_om_usd_per_mwh;
+    return true;
+}
+
+void ledger_destroy(dcsim_model *m)
+{
+    ledger *L = &m->led;
+    free(L->src_j);
+    free(L->src_usd);
+    free(L->site_src_first);
+    free(L->site_src);
+    free(L->mark_usd);
+}
+
+void ledger_begin(dcsim_model *m)
+{
+    ledger_hour(m, m->sc->start_unix);
+}
+
+void ledger_hour(dcsim_model *m, int64_t unix_now)
+{
+    const dcsim_economics *e = &m->sc->econ;
+    m->led.grid_usd_per_mwh = e->grid_trace
+                                  ? weather_hourly(e->grid_trace, e->n_grid_trace, unix_now)
+                                  : e->grid_usd_per_mwh;
+}
+
+static double price_of(const dcsim_model *m, uint32_t s)
+{
+    const dcsim_economics *e = &m->sc->econ;
+    switch (m->sc->sources[s].type) {
+    case DCSIM_SOURCE_GENERATION:
+        return m->led.gas_usd_per_mwh;
+    case DCSIM_SOURCE_PPA:
+        return e->ppa_usd_per_mwh >= 0 ? e->ppa_usd_per_mwh : m->led.grid_usd_per_mwh;
+    default:
+        return m->led.grid_usd_per_mwh;
+    }
+}
+
+/* Merit order: PPA output first (contracted, it flows whether or not it is cheapest), then
+ * the cheaper of the grid and on-site generation at this hour's prices (the grid on a tie),
+ * then the other; each source gives what it can now. */
+static int merit_rank(const dcsim_model *m, uint32_t s)
+{
+    dcsim_source_type t = m->sc->sources[s].type;
+    if (t == DCSIM_SOURCE_PPA)
+        return 0;
+    bool grid_first = m->led.grid_usd_per_mwh <= m->led.gas_usd_per_mwh;
+    return (t == DCSIM_SOURCE_GRID) == grid_first ? 1 : 2;
+}
+
+static void dispatch(dcsim_model *m, uint32_t site, double load_w, double dt)
+{
+    ledger *L = &m->led;
+    uint32_t a = L->site_src_first[site], b = L->site_src_first[site + 1];
+    for (int rank = 0; rank < 3 && load_w > 0; rank++)
+        for (uint32_t k = a; k < b && load_w > 0; k++) {
+            uint32_t s = L->site_src[k];
+            if (merit_rank(m, s) != rank)
+                continue;
+            double take = fmin(power_source_w(m, s), load_w);
+            if (take <= 0)
+                continue;
+            load_w -= take;
+            L->src_j[s] += take * dt;
+            L->src_usd[s] += take * dt / J_PER_MWH * price_of(m, s);
+        }
+    if (load_w > 0)
+        L->unsourced_j += load_w * dt;
+}
+
+static inline double u2d(uint64_t x)
+{
+    return (double)(int64_t)x;
+}
+
+void ledger_touch(dcsim_model *m, double dt)
+{
+    ledger *L = &m->led;
+    const dcsim_scenario *sc = m->sc;
+    for (uint32_t s = 0; s < sc->n_sites; s++) {
+        const site_state *st = &m->site[s];
+        dispatch(m, s, st->facility_w - st->battery_w, dt);
+        /* The owner's view: every GPU lit, working and not stuck is capacity delivered to
+         * its tenant, whether or not a job uses it; a power cap delivers less of it. */
+        double up = u2d(st->gpus_lit) - u2d(st->gpus_down) - u2d(st->gpus_stuck);
+        double perf = st->cap < 1 ? dcsim_table_eval(&m->perf, st->cap) : 1.0;
+        L->delivered_gpu_s += up * perf * dt;
+        L->throttled_gpu_s += up * (1 - perf) * dt;
+    }
+    L->stranded_usd_s += L->stranded_capex_usd * dt;
+    L->stranded_gpu_s += u2d(L->gpus_stranded) * dt;
+    /* Dark capital that is not stranded: racks on their way through installation and
+     * burn-in, shed, or with no position. */
+    double dark = L->delivered_capex_usd - L->lit_capex_usd - L->stranded_capex_usd;
+    L->idle_usd_s += (dark > 0 ? dark : 0) * dt;
+}
+
+static double rack_capex(const dcsim_model *m, uint32_t ri)
+{
+    const dcsim_delivery *dl = &m->sc->deliveries[m->racks[ri].delivery];
+    return m->sc->econ.rack_capex_usd[dl->rack_model];
+}
+
+static uint32_t rack_gpus(const dcsim_model *m, uint32_t ri)
+{
+    const dcsim_delivery *dl = &m->sc->deliveries[m->racks[ri].delivery];
+    return m->sc->rack_models[dl->rack_model].gpus;
+}
+
+void ledger_rack_delivered(dcsim_model *m, uint32_t ri)
+{
+    double c = rack_capex(m, ri);
+    m->led.capex_usd += c;
+    m->led.delivered_capex_usd += c;
+}
+
+void ledger_building_started(dcsim_model *m, uint32_t b)
+{
+    const dcsim_building *bd = &m->sc->buildings[b];
+    m->led.capex_usd += bd->it_capacity_w * m->sc->econ.building_usd_per_w;
+}
+
+void ledger_rack_stranded(dcsim_model *m, uint32_t ri)
+{
+    m->led.stranded_capex_usd += rack_capex(m, ri);
+    m->led.gpus_stranded += rack_gpus(m, ri);
+}
+
+void ledger_rack_lit(dcsim_model *m, uint32_t ri, bool was_stranded)
+{
+    ledger *L = &m->led;
+    double c = rack_capex(m, ri);
+    if (was_stranded) {
+        L->stranded_capex_usd -= c;
+        L->gpus_stranded -= rack_gpus(m, ri);
+        if (L->gpus_stranded == 0)
+            L->stranded_capex_usd = 0;  /* no rounding left behind by + and - */
+    }
+    L->lit_capex_usd += c;
+}
+
+void ledger_rack_dark(dcsim_model *m, uint32_t ri)
+{
+    m->led.lit_capex_usd -= rack_capex(m, ri);
+}
+
+void ledger_read(const dcsim_model *m, ledger_figures *f)
+{
+    const dcsim_scenario *sc = m->sc;
+    const dcsim_economics *e = &sc->econ;
+    const ledger *L = &m->led;
+    *f = (ledger_figures){0};
+    for (uint32_t s = 0; s < sc->n_sources; s++) {
+        double mwh = L->src_j[s] / J_PER_MWH;
+        switch (sc->sources[s].type) {
+        case DCSIM_SOURCE_GENERATION:
+            f->gen_mwh += mwh;
+            f->gen_usd += L->src_usd[s];
+            break;
+        case DCSIM_SOURCE_PPA:
+            f->ppa_mwh += mwh;
+            f->ppa_usd += L->src_usd[s];
+            break;
+        case DCSIM_SOURCE_GRID:
+            f->grid_mwh += mwh;
+            f->grid_usd += L->src_usd[s];
+            break;
+        default:
+            break;
+        }
+    }
+    /* Btu/kWh x 1000 kWh/MWh / 1e6 Btu/MMBtu. */
+    f->fuel_mmbtu = f->gen_mwh * e->heat_rate_btu_per_kwh / 1000.0;
+    f->fuel_usd = f->fuel_mmbtu * e->fuel_usd_per_mmbtu;
+    f->battery_mwh = m->battery_out_j / J_PER_MWH;
+    f->battery_usd = f->battery_mwh * e->battery_usd_per_mwh;
+    f->unsourced_mwh = L->unsourced_j / J_PER_MWH;
+    double per_s = e->capital_rate / DCSIM_YEAR_S;
+    f->capex = L->capex_usd;
+    f->stranded = L->stranded_usd_s * per_s;
+    f->idle = L->idle_usd_s * per_s;
+    f->energy = f->grid_usd + f->ppa_usd + f->gen_usd + f->battery_usd;
+    f->delivered_gpu_h = L->delivered_gpu_s / DCSIM_HOUR_S;
+    f->value = f->delivered_gpu_h * e->gpu_hour_usd;
+    f->lost_failures_gpu_h = m->gpu_down_s / DCSIM_HOUR_S;
+    f->lost_throttle_gpu_h = L->throttled_gpu_s / DCSIM_HOUR_S;
+    f->lost_stuck_gpu_h = m->gpu_stuck_s / DCSIM_HOUR_S;
+    f->lost_stranded_gpu_h = L->stranded_gpu_s / DCSIM_HOUR_S;
+    f->net = f->stranded + f->idle + f->energy - f->value;
+}
+
+bool ledger_marks(dcsim_model *m, const int64_t *t, uint32_t n)
+{
+    ledger *L = &m->led;
+    free(L->mark_usd);
+    L->mark_usd = calloc(n + 1, sizeof *L->mark_usd);
+    if (!L->mark_usd)
+        return false;
+    L->n_marks = n;
+    for (uint32_t k = 0; k < n; k++) {
+        L->mark_usd[k] = NAN;
+        model_schedule(m, t[k], EV_MARK, k);
+    }
+    return true;
+}
+
+void ledger_mark(dcsim_model *m, uint32_t k)
+{
+    model_touch(m);
+    storage_settle(m);
+    ledger_figures f;
+    ledger_read(m, &f);
+    m->led.mark_usd[k] = f.net;
+}

@@ -616,15 +616,19 @@ static void run_checks(const char *dir)
     }
 
     /* supply: the stack of non-negative source flows, facility demand and supply. The source
-     * columns are those after it_energized_mw. */
+     * columns are the supply_<source>_mw ones after it_energized_mw. */
     long first = col_of(ts, "it_energized_mw") + 1, fac = col_of(ts, "facility_mw"),
          sup = col_of(ts, "supply_mw");
     assert_true((size_t)first < ts->n_cols);
     lo = INFINITY, hi = -INFINITY;
     for (size_t r = 1; r < ts->n_rows; r++) {
         double stack = 0;
-        for (size_t c = (size_t)first; c < ts->n_cols; c++)
-            stack += fmax(0, num_at(ts, r, (long)c));
+        for (size_t c = (size_t)first; c < ts->n_cols; c++) {
+            const char *h = ts->rows[0][c];
+            size_t n = strlen(h);
+            if (n > 10 && strncmp(h, "supply_", 7) == 0 && strcmp(h + n - 3, "_mw") == 0)
+                stack += fmax(0, num_at(ts, r, (long)c));
+        }
         double f = num_at(ts, r, fac), s = num_at(ts, r, sup);
         hi = fmax(hi, fmax(stack, fmax(f, s)));
         lo = fmin(lo, fmin(0, fmin(f, s)));

@@ -26,6 +26,7 @@ typedef struct dcsim_mc_opts {
     uint32_t max_drivers;        /* drivers whose slip contribution is measured (0: 10): each
                                   * milestone's 3 most critical, then the most critical */
     bool skip_drivers;           /* no slip contributions (sweeps need grades only) */
+    bool skip_costs;             /* no planned twins, so no cost of slip (sweeps) */
     bool until_stable;           /* stop once every milestone's P80 moved < 1 day over the
                                   * last 3 batches of `batch` runs (runs is then the cap) */
     uint32_t batch;              /* 0: 100 */
@@ -70,6 +71,10 @@ typedef struct dcsim_mc_grade {
     char grade;                         /* 'A'..'D' or 'F' */
 } dcsim_mc_grade;
 void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t milestone, dcsim_mc_grade *g);
+
+/* The P10, P50 and P90 of a milestone's cost of slip over the runs, in US dollars (NaN
+ * without planned twins). */
+void dcsim_mc_slip_cost(const dcsim_mc *mc, uint32_t milestone, double q[3]);
 
 /* Criticality of driver `name` ("stage:grid.substation") for a milestone, or 0. */
 double dcsim_mc_criticality(const dcsim_mc *mc, uint32_t milestone, const char *name);

@@ -185,6 +185,8 @@ void mc_rep_slots(dcsim_mc *mc, uint64_t rep)
     rr->job_finish = &mc->flat_finish[rep * nj];
     rr->risk_fired = &mc->flat_risk_fired[rep * nr];
     rr->risk_delay_s = &mc->flat_risk_delay[rep * nr];
+    rr->ms_slip_usd = &mc->flat_slip[rep * nm];
+    rr->ms_net = &mc->flat_net[rep * nm];
 }
 
 static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
@@ -195,7 +197,9 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
     dcsim_diag d;
     dcsim_diag_clear(&d);
     dcsim_world *w = NULL;
-    if (dcsim_world_create(sc, rep, &w, &d) || dcsim_world_run(w, &d)) {
+    if (!dcsim_world_create(sc, rep, &w, &d) && mc->o.skip_costs)
+        dcsim_world_no_plan(w);
+    if (!w || dcsim_world_run(w, &d)) {
         mc_fail(mc, &d);
         dcsim_world_destroy(w);
         return;
@@ -214,6 +218,7 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
         r->risk_delay_s[i] = dcsim_world_risk_delay_s(w, i);
     }
     dcsim_world_totals(w, &r->tot);
+    mc_costs_record(mc, rep, w);
     record_series(mc, rep, w);
     dcsim_world_destroy(w);
     __atomic_fetch_add(&mc->filled, 1, __ATOMIC_RELAXED);
@@ -403,8 +408,13 @@ dcsim_status dcsim_mc_begin(const dcsim_scenario *sc, const dcsim_mc_opts *o, dc
     size_t nr = (size_t)sc->n_risks + 1;
     mc->flat_risk_fired = calloc(o->runs * nr, sizeof *mc->flat_risk_fired);
     mc->flat_risk_delay = calloc(o->runs * nr, sizeof *mc->flat_risk_delay);
+    mc->flat_slip = calloc(o->runs * nm, sizeof *mc->flat_slip);
+    mc->flat_net = calloc(o->runs * nm, sizeof *mc->flat_net);
+    if (!o->skip_costs && !o->skip_drivers)
+        mc->plan_net = calloc((size_t)mc->driver_runs * mc->rows + 1, sizeof *mc->plan_net);
     bool ok = mc->row_time && mc->rep && mc->flat_time && mc->flat_chain && mc->flat_power &&
-              mc->flat_finish && mc->flat_risk_fired && mc->flat_risk_delay;
+              mc->flat_finish && mc->flat_risk_fired && mc->flat_risk_delay && mc->flat_slip && mc->flat_net &&
+              (mc->plan_net || o->skip_costs || o->skip_drivers);
     size_t cells = (size_t)mc->rows * N_SERIES;
     /* Exact bands keep a float per run, step and series; histograms a count per bin, step and
      * series. Exact while that is no more than the histograms would take (runs <= HIST_BINS)
@@ -509,10 +519,11 @@ void dcsim_mc_free(dcsim_mc *mc)
             if (mc->flat_chain[k])
                 free(mc->flat_chain[k]);
     free(mc->flat_time), free(mc->flat_chain), free(mc->flat_power), free(mc->flat_finish);
-    free(mc->flat_risk_fired), free(mc->flat_risk_delay);
+    free(mc->flat_risk_fired), free(mc->flat_risk_delay), free(mc->flat_slip), free(mc->flat_net);
+    free(mc->plan_net);
     for (uint32_t k = 0; k < mc->n_drivers; k++)
         free(mc->drivers[k].name);
-    free(mc->drivers), free(mc->crit), free(mc->contrib);
+    free(mc->drivers), free(mc->crit), free(mc->contrib), free(mc->contrib_usd);
     free(mc->rep), free(mc->row_time), free(mc->vals), free(mc->hist), free(mc->sums);
     free(mc->band);
     pthread_mutex_destroy(&mc->lock);

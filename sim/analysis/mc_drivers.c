@@ -92,10 +92,11 @@ bool mc_count_criticality(dcsim_mc *mc)
     size_t cells = (size_t)sc->n_milestones * mc->n_drivers + 1;
     mc->crit = calloc(cells, sizeof *mc->crit);
     mc->contrib = malloc(cells * sizeof *mc->contrib);
-    if (!mc->crit || !mc->contrib)
+    mc->contrib_usd = malloc(cells * sizeof *mc->contrib_usd);
+    if (!mc->crit || !mc->contrib || !mc->contrib_usd)
         return false;
     for (size_t k = 0; k < cells; k++)
-        mc->contrib[k] = NAN;
+        mc->contrib[k] = mc->contrib_usd[k] = NAN;
     for (uint64_t rep = 0; rep < mc->n; rep++)
         for (uint32_t i = 0; i < sc->n_milestones; i++) {
             const char *p = mc->rep[rep].ms_chain[i];
@@ -113,6 +114,7 @@ typedef struct fix_job {
     uint32_t *which;             /* drivers measured */
     uint32_t n;
     int64_t *times;              /* [(which R + rep) n_ms + ms] */
+    double *slip_usd;            /* [(which R + rep) n_ms + ms]: cost of slip, USD */
 } fix_job;
 
 static void replicate_fixed(dcsim_mc *mc, uint64_t task, void *arg)
@@ -133,8 +135,12 @@ static void replicate_fixed(dcsim_mc *mc, uint64_t task, void *arg)
     if (dcsim_world_run(w, &d)) {
         mc_fail(mc, &d);
     } else {
-        for (uint32_t i = 0; i < sc->n_milestones; i++)
-            fj->times[task * sc->n_milestones + i] = dcsim_world_milestone_time(w, i);
+        for (uint32_t i = 0; i < sc->n_milestones; i++) {
+            int64_t t = dcsim_world_milestone_time(w, i);
+            fj->times[task * sc->n_milestones + i] = t;
+            fj->slip_usd[task * sc->n_milestones + i] =
+                mc_costs_rerun_slip(mc, rep, t, dcsim_world_milestone_net(w, i));
+        }
     }
     dcsim_world_destroy(w);
 }
@@ -212,10 +218,11 @@ bool mc_measure_drivers(dcsim_mc *mc)
     uint32_t R = mc->driver_runs;
     fix_job fj = {.which = which, .n = n};
     fj.times = malloc(((size_t)n * R * nm + 1) * sizeof *fj.times);
+    fj.slip_usd = malloc(((size_t)n * R * nm + 1) * sizeof *fj.slip_usd);
     int64_t *base = malloc(((size_t)R * nm + 1) * sizeof *base);
     double *scratch = malloc(((size_t)R + 1) * sizeof *scratch);
-    if (!fj.times || !base || !scratch) {
-        free(which), free(fj.times), free(base), free(scratch);
+    if (!fj.times || !fj.slip_usd || !base || !scratch) {
+        free(which), free(fj.times), free(fj.slip_usd), free(base), free(scratch);
         return false;
     }
     if (n && R)
@@ -230,8 +237,20 @@ bool mc_measure_drivers(dcsim_mc *mc)
             /* inf - inf: never reached either way, no measurable change. */
             mc->contrib[(size_t)i * nd + which[k]] = isinf(f) && isinf(b) ? 0 : f - b;
         }
+        /* The same in dollars: the cost of slip at the confidence, held at plan against as
+         * run (the same R replications, each against its own planned twin, read the same
+         * way: a re-run that changes nothing changes nothing). */
+        for (uint32_t r = 0; r < R; r++)
+            scratch[r] = mc_costs_rerun_slip(mc, r, mc->rep[r].ms_time[i], mc->rep[r].ms_net[i]);
+        double bu = mc_quantile_finite(scratch, R, sc->confidence);
+        for (uint32_t k = 0; k < n; k++) {
+            for (uint32_t r = 0; r < R; r++)
+                scratch[r] = fj.slip_usd[((size_t)k * R + r) * nm + i];
+            mc->contrib_usd[(size_t)i * nd + which[k]] =
+                mc_quantile_finite(scratch, R, sc->confidence) - bu;
+        }
     }
-    free(which), free(fj.times), free(base), free(scratch);
+    free(which), free(fj.times), free(fj.slip_usd), free(base), free(scratch);
     return true;
 }
 

@@ -29,6 +29,8 @@ typedef struct rep_result {
     bool *ms_power;
     dcsim_run_totals tot;
     int64_t *job_finish;
+    double *ms_slip_usd;         /* per milestone: its cost of slip (NaN without a twin) */
+    double *ms_net;              /* per milestone: the run's net (USD) at its date */
     uint8_t *risk_fired;         /* per risk: 1 if it fired */
     int64_t *risk_delay_s;       /* per risk: its delay as drawn (fired or not) */
 } rep_result;
@@ -51,6 +53,10 @@ struct dcsim_mc {
     int64_t *flat_finish;        /* [rep (n_jobs + 1) + job] */
     uint8_t *flat_risk_fired;    /* [rep (n_risks + 1) + risk] */
     int64_t *flat_risk_delay;    /* [rep (n_risks + 1) + risk] */
+    double *flat_slip;           /* [rep (n_ms + 1) + ms]: cost of slip, USD */
+    double *flat_net;            /* [rep (n_ms + 1) + ms]: net at the milestone, USD */
+    double *plan_net;            /* [rep rows + row] for rep < driver_runs: the planned
+                                  * twin's net (USD), for the drivers in dollars */
     bool exact;
     float *vals;                 /* exact: [(row N + s) runs + rep] */
     uint32_t *hist;              /* histograms: [(row N + s) BINS + bin] */
@@ -62,6 +68,8 @@ struct dcsim_mc {
     uint32_t *crit;              /* [ms n_drivers + d]: runs where d was critical */
     uint32_t driver_runs;
     double *contrib;             /* [ms n_drivers + d]: P80 slip change in days, NaN if none */
+    double *contrib_usd;         /* [ms n_drivers + d]: change of the cost of slip at the
+                                  * confidence, USD, NaN if none */
     uint64_t n;                  /* replications completed: 0 .. n-1 (<= o.runs) */
     uint64_t span;               /* slots 0 .. span-1 may hold results (run in a range or
                                   * unpacked), for dcsim_mc_free */
@@ -94,6 +102,20 @@ void mc_rep_slots(dcsim_mc *mc, uint64_t rep);
 
 /* Record a replication's failure; the first one is kept (thread-safe). */
 void mc_fail(dcsim_mc *mc, const dcsim_diag *d);
+
+/* ---- the economics (mc_costs.c) ---- */
+
+/* Keep replication rep's cost of slip per milestone, and for the first driver_runs
+ * replications its planned twin's net series. */
+void mc_costs_record(dcsim_mc *mc, uint64_t rep, const dcsim_world *w);
+
+/* The cost of slip, in US dollars, that a re-run of replication rep reaching milestones at
+ * times[ms] (-1: not reached, costed at the horizon) with net[ms] shows against the
+ * replication's planned twin. */
+double mc_costs_rerun_slip(const dcsim_mc *mc, uint64_t rep, int64_t t, double net);
+
+/* The q quantile of n values, NaN ones left out (NaN when none is left); sorts v. */
+double mc_quantile_finite(double *v, size_t n, double q);
 
 /* ---- the drivers of slip (mc_drivers.c) ---- */
 

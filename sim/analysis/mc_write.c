@@ -45,6 +45,15 @@ static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *
         snprintf(col, sizeof col, "%s_finish", sc->jobs[j].name);
         dcsim_csvw_str(w, col);
     }
+    static const char *const money[] = {"capex_musd", "stranded_cost_musd", "energy_cost_musd",
+                                        "value_delivered_musd", "slip_cost_musd"};
+    for (size_t k = 0; k < 5; k++)
+        dcsim_csvw_str(w, money[k]);
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        char col[160];
+        snprintf(col, sizeof col, "%s_slip_cost_musd", sc->milestones[i].name);
+        dcsim_csvw_str(w, col);
+    }
     dcsim_csvw_endrow(w);
     for (uint64_t r = 0; r < mc->n; r++) {
         const rep_result *rr = &mc->rep[r];
@@ -64,6 +73,13 @@ static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *
         dcsim_csvw_f64(w, rr->tot.goodput, 6);
         for (uint32_t j = 0; j < sc->n_jobs; j++)
             date_or_empty(w, sc, rr->job_finish[j] < 0 ? NAN : (double)rr->job_finish[j]);
+        dcsim_csvw_f64(w, rr->tot.capex_musd, 6);
+        dcsim_csvw_f64(w, rr->tot.stranded_cost_musd, 6);
+        dcsim_csvw_f64(w, rr->tot.energy_cost_musd, 6);
+        dcsim_csvw_f64(w, rr->tot.value_delivered_musd, 6);
+        dcsim_csvw_f64(w, rr->tot.slip_cost_musd, 6);
+        for (uint32_t i = 0; i < sc->n_milestones; i++)
+            dcsim_csvw_f64(w, rr->ms_slip_usd[i] / 1e6, 6);
         dcsim_csvw_endrow(w);
     }
     return dcsim_csvw_close(w, d);
@@ -114,7 +130,8 @@ static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag
     static const char *const cols[] = {
         "milestone", "metric", "threshold", "planned", "p10", "p50", "p80", "p90",
         "mean_slip_days", "p_on_time", "p_never", "confidence", "slip_at_confidence_days",
-        "grade", "p_power_limited", "runs"};
+        "grade", "p_power_limited", "runs", "slip_cost_p10_musd", "slip_cost_p50_musd",
+        "slip_cost_p90_musd"};
     dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
         const dcsim_milestone *m = &sc->milestones[i];
@@ -138,6 +155,10 @@ static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag
         dcsim_csvw_str(w, grade);
         dcsim_csvw_f64(w, g.p_power_limited, 4);
         dcsim_csvw_i64(w, (int64_t)mc->n);
+        double q[3];
+        dcsim_mc_slip_cost(mc, i, q);
+        for (int k = 0; k < 3; k++)
+            dcsim_csvw_f64(w, q[k] / 1e6, 6);
         dcsim_csvw_endrow(w);
     }
     return dcsim_csvw_close(w, d);
@@ -145,8 +166,23 @@ static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag
 
 typedef struct ranked {
     uint32_t driver;
-    double crit, contrib;
+    double crit, contrib, usd;
+    uint32_t rank_usd;
 } ranked;
+
+/* Rank by dollars the same way: the largest reduction of the cost of slip first. */
+static int by_usd(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    bool fx = isfinite(x->usd), fy = isfinite(y->usd);
+    if (fx != fy)
+        return fx ? -1 : 1;
+    if (fx && x->usd != y->usd)
+        return x->usd < y->usd ? -1 : 1;
+    if (x->crit != y->crit)
+        return x->crit > y->crit ? -1 : 1;
+    return (x->driver > y->driver) - (x->driver < y->driver);
+}
 
 /* Rank by slip contribution (largest reduction first: most negative), then criticality. */
 static int by_rank(const void *a, const void *b)
@@ -187,7 +223,7 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
         return d->status;
     static const char *const cols[] = {"milestone", "rank", "driver", "criticality",
                                        "slip_contribution_days", "contribution_runs",
-                                       "fired_share"};
+                                       "fired_share", "slip_contribution_musd", "rank_musd"};
     dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
     ranked *rk = malloc((mc->n_drivers + 1) * sizeof *rk);
     if (!rk) {
@@ -201,8 +237,11 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
             if (!mc->crit[cell] && mc->drivers[k].kind != DCSIM_DRIVER_RISK)
                 continue;       /* a risk is listed even when never critical */
             rk[n++] = (ranked){k, (double)mc->crit[cell] / (double)mc->n,
-                               mc->contrib[cell]};
+                               mc->contrib[cell], mc->contrib_usd[cell], 0};
         }
+        qsort(rk, n, sizeof *rk, by_usd);
+        for (uint32_t k = 0; k < n; k++)
+            rk[k].rank_usd = isfinite(rk[k].usd) ? k + 1 : 0;
         qsort(rk, n, sizeof *rk, by_rank);
         for (uint32_t k = 0; k < n; k++) {
             dcsim_csvw_str(w, sc->milestones[i].name);
@@ -218,6 +257,11 @@ static dcsim_status write_drivers(const dcsim_mc *mc, const char *dir, dcsim_dia
             double delay;
             if (dr->kind == DCSIM_DRIVER_RISK)
                 dcsim_csvw_f64(w, fired_share(mc, dr->index, &delay), 4);
+            else
+                dcsim_csvw_empty(w);
+            dcsim_csvw_f64(w, rk[k].usd / 1e6, 6);
+            if (rk[k].rank_usd)
+                dcsim_csvw_i64(w, rk[k].rank_usd);
             else
                 dcsim_csvw_empty(w);
             dcsim_csvw_endrow(w);
@@ -237,7 +281,8 @@ static dcsim_status write_risks(const dcsim_mc *mc, const char *dir, dcsim_diag 
     static const char *const cols[] = {"risk", "milestone", "impact", "probability",
                                        "mitigated", "mitigation_cost_usd", "fired_share",
                                        "mean_delay_days", "criticality",
-                                       "slip_contribution_days", "contribution_runs"};
+                                       "slip_contribution_days", "contribution_runs",
+                                       "slip_contribution_musd"};
     dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
     for (uint32_t r = 0; r < sc->n_risks; r++) {
         const dcsim_risk *rk = &sc->risks[r];
@@ -268,6 +313,7 @@ static dcsim_status write_risks(const dcsim_mc *mc, const char *dir, dcsim_diag 
                 dcsim_csvw_i64(w, mc->driver_runs);
             else
                 dcsim_csvw_empty(w);
+            dcsim_csvw_f64(w, k < 0 ? NAN : mc->contrib_usd[cell] / 1e6, 6);
             dcsim_csvw_endrow(w);
         }
     }

@@ -368,6 +368,7 @@ static int cmd_sweep(int argc, char **argv, const cli_opts *o)
     for (size_t k = 0; k < o->n_varies && !st; k++)
         st = dcsim_sweep_parse_vary(o->varies[k], &axes[k], &d);
     dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads, .skip_drivers = true,
+                        .skip_costs = true,
                         .progress = !o->quiet && isatty(STDERR_FILENO)};
     dcsim_sweep *sw = NULL;
     if (!st)

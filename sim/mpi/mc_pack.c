@@ -9,7 +9,7 @@
 
 #include "analysis/mc_priv.h"
 
-static const char magic[8] = {'d', 'c', 's', 'i', 'm', 'M', 'C', '1'};
+static const char magic[8] = {'d', 'c', 's', 'i', 'm', 'M', 'C', '2'};
 #define BYTE_ORDER_MARK 0x01020304u
 
 /* A writer that first only counts (p NULL), then writes into a buffer of that size. */
@@ -73,6 +73,7 @@ static void put_header(wbuf *w, const dcsim_mc *mc, uint64_t first, uint64_t cou
     put_u32(w, mc->sc->n_milestones);
     put_u32(w, mc->sc->n_jobs);
     put_u32(w, mc->rows);
+    put_u32(w, mc->plan_net ? mc->driver_runs : 0);
     put_u8(w, mc->exact);
     put_u64(w, first);
     put_u64(w, count);
@@ -96,6 +97,18 @@ static void put_rep(wbuf *w, const dcsim_mc *mc, uint64_t rep)
     put_f64(w, r->tot.gpu_hours_busy);
     put_f64(w, r->tot.train_pflop);
     put_f64(w, r->tot.goodput);
+    put_f64(w, r->tot.capex_musd);
+    put_f64(w, r->tot.stranded_cost_musd);
+    put_f64(w, r->tot.energy_cost_musd);
+    put_f64(w, r->tot.value_delivered_musd);
+    put_f64(w, r->tot.slip_cost_musd);
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        put_f64(w, r->ms_slip_usd[i]);
+        put_f64(w, r->ms_net[i]);
+    }
+    /* The planned twin's net series of the replications the drivers re-run. */
+    if (mc->plan_net && rep < mc->driver_runs)
+        put(w, &mc->plan_net[rep * mc->rows], mc->rows * sizeof *mc->plan_net);
     for (uint32_t j = 0; j < sc->n_jobs; j++)
         put_i64(w, r->job_finish[j]);
     for (uint32_t i = 0; i < sc->n_risks; i++) {
@@ -178,7 +191,7 @@ static dcsim_status get_header(rbuf *r, const dcsim_mc *mc, uint64_t *first, uin
     if (bom != BYTE_ORDER_MARK || sizes != (uint32_t)(sizeof(double) << 8 | sizeof(float)))
         return corrupt(d, "packed on a machine of another architecture");
     uint64_t hash = get_u64(r), seed = get_u64(r), runs = get_u64(r);
-    uint32_t nm = get_u32(r), nj = get_u32(r), rows = get_u32(r);
+    uint32_t nm = get_u32(r), nj = get_u32(r), rows = get_u32(r), plans = get_u32(r);
     bool exact = get_u8(r) != 0;
     *first = get_u64(r);
     *count = get_u64(r);
@@ -187,7 +200,8 @@ static dcsim_status get_header(rbuf *r, const dcsim_mc *mc, uint64_t *first, uin
     if (hash != mc->sc->file_hash)
         return corrupt(d, "its scenario file has other bytes (a different copy of the file?)");
     if (seed != mc->sc->seed || runs != mc->o.runs || nm != mc->sc->n_milestones ||
-        nj != mc->sc->n_jobs || rows != mc->rows || exact != mc->exact)
+        nj != mc->sc->n_jobs || rows != mc->rows || exact != mc->exact ||
+        plans != (mc->plan_net ? mc->driver_runs : 0))
         return corrupt(d, "its seed, runs, overrides or band mode differ");
     if (*first > runs || *count > runs - *first)
         return corrupt(d, "replications out of range");
@@ -227,6 +241,17 @@ static dcsim_status get_rep(rbuf *r, dcsim_mc *mc, uint64_t rep, dcsim_diag *d)
     rr->tot.gpu_hours_busy = get_f64(r);
     rr->tot.train_pflop = get_f64(r);
     rr->tot.goodput = get_f64(r);
+    rr->tot.capex_musd = get_f64(r);
+    rr->tot.stranded_cost_musd = get_f64(r);
+    rr->tot.energy_cost_musd = get_f64(r);
+    rr->tot.value_delivered_musd = get_f64(r);
+    rr->tot.slip_cost_musd = get_f64(r);
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        rr->ms_slip_usd[i] = get_f64(r);
+        rr->ms_net[i] = get_f64(r);
+    }
+    if (mc->plan_net && rep < mc->driver_runs)
+        get(r, &mc->plan_net[rep * mc->rows], mc->rows * sizeof *mc->plan_net);
     for (uint32_t j = 0; j < sc->n_jobs; j++)
         rr->job_finish[j] = get_i64(r);
     for (uint32_t i = 0; i < sc->n_risks; i++) {

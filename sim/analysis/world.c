@@ -152,8 +152,10 @@ static dcsim_status run_plan(dcsim_world *w, double net_end, dcsim_diag *d)
         dcsim_world_destroy(p);
         return st;
     }
-    for (uint32_t i = 0; i < sc->n_milestones; i++)
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
         w->rec.ms_slip_usd[i] = w->rec.ms_net[i] - p->model->led.mark_usd[i];
+        w->rec.ms_plan_time[i] = p->rec.ms_time[i];
+    }
     ledger_figures f;
     ledger_read(p->model, &f);
     double late = 0;

@@ -114,8 +114,9 @@ dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc)
     rec->ms_path = calloc(sc->n_milestones + 1, sizeof *rec->ms_path);
     rec->ms_net = calloc(sc->n_milestones + 1, sizeof *rec->ms_net);
     rec->ms_slip_usd = calloc(sc->n_milestones + 1, sizeof *rec->ms_slip_usd);
+    rec->ms_plan_time = calloc(sc->n_milestones + 1, sizeof *rec->ms_plan_time);
     if (!rec->time_s || !rec->data || !rec->col_names || !rec->ms_time || !rec->ms_cause ||
-        !rec->ms_path || !rec->ms_net || !rec->ms_slip_usd)
+        !rec->ms_path || !rec->ms_net || !rec->ms_slip_usd || !rec->ms_plan_time)
         return DCSIM_ENOMEM;
     rec->slip_usd = rec->job_slip_usd = NAN;
     for (uint32_t c = 0; c < rec->n_cols; c++) {
@@ -129,7 +130,7 @@ dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc)
             return DCSIM_ENOMEM;
     }
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
-        rec->ms_time[i] = -1;
+        rec->ms_time[i] = rec->ms_plan_time[i] = -1;
         rec->ms_net[i] = rec->ms_slip_usd[i] = NAN;
     }
     return DCSIM_OK;
@@ -148,6 +149,7 @@ void dcsim_recorder_fini(dcsim_recorder *rec)
     free(rec->ms_path);
     free(rec->ms_net);
     free(rec->ms_slip_usd);
+    free(rec->ms_plan_time);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -349,7 +351,7 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
         return d->status;
     static const char *const head[] = {"milestone", "metric", "threshold", "planned",
                                        "simulated", "slip_days", "reached", "cause",
-                                       "critical_path", "slip_cost_musd"};
+                                       "critical_path", "slip_cost_musd", "plan_date"};
     dcsim_csvw_row(w, head, sizeof head / sizeof *head);
     for (uint32_t i = 0; i < rec->sc->n_milestones; i++) {
         const dcsim_milestone *ms = &rec->sc->milestones[i];
@@ -375,6 +377,11 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
          * reached); empty when the run had no planned twin. */
         if (isfinite(rec->ms_slip_usd[i]))
             dcsim_csvw_f64(w, rec->ms_slip_usd[i] / 1e6, 6);
+        else
+            dcsim_csvw_empty(w);
+        /* ... which reached it here: every duration at its mean, no risk firing */
+        if (rec->ms_plan_time[i] >= 0)
+            date_field(w, rec->sc, rec->ms_plan_time[i]);
         else
             dcsim_csvw_empty(w);
         dcsim_csvw_endrow(w);

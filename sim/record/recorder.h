@@ -27,6 +27,7 @@ typedef struct dcsim_recorder {
      * whole run's, and the training runs' lateness (NaN until then) */
     double *ms_net;
     double *ms_slip_usd;
+    int64_t *ms_plan_time;       /* per milestone: the planned twin's date, -1 if none */
     double slip_usd, job_slip_usd;
 } dcsim_recorder;
 

@@ -74,6 +74,14 @@ void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t);
  * only). Runs that are fixed or stop at the milestones never have one. */
 void dcsim_world_no_plan(dcsim_world *w);
 
+/* Before dcsim_world_run: keep the planned twin's net series (dcsim_world_plan_net), which
+ * runs it to the horizon; otherwise it stops after the last milestone's date. */
+void dcsim_world_plan_series(dcsim_world *w);
+
+/* Before dcsim_world_run: the twin need not track its own milestones (plan_date) nor sample
+ * its series (a Monte Carlo reads the cost of slip only). */
+void dcsim_world_quiet_plan(dcsim_world *w);
+
 /* The cost of slip of a milestone in US dollars (docs/model.md, Economics): the ledger's net
  * (carrying cost + energy - value delivered) at the milestone's date in this run (the horizon
  * when not reached), less the planned twin's at the same date. NaN without a twin. */

@@ -197,8 +197,14 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
     dcsim_diag d;
     dcsim_diag_clear(&d);
     dcsim_world *w = NULL;
-    if (!dcsim_world_create(sc, rep, &w, &d) && mc->o.skip_costs)
-        dcsim_world_no_plan(w);
+    if (!dcsim_world_create(sc, rep, &w, &d)) {
+        if (mc->o.skip_costs)
+            dcsim_world_no_plan(w);
+        else if (rep < mc->driver_runs && mc->plan_net)
+            dcsim_world_plan_series(w);     /* the drivers cost their re-runs against it */
+        else
+            dcsim_world_quiet_plan(w);
+    }
     if (!w || dcsim_world_run(w, &d)) {
         mc_fail(mc, &d);
         dcsim_world_destroy(w);

@@ -23,8 +23,15 @@ struct dcsim_world {
     bool milestones_only;       /* stop once every milestone is reached */
     bool check_steps;           /* model_check after every sample step, not just at the end */
     bool no_plan;               /* no planned twin (the twin itself, re-runs, sweeps) */
+    bool plan_series;           /* the twin runs to the horizon and keeps its net series */
     double *plan_net;           /* per row: the planned twin's net (USD), once it ran */
     uint32_t plan_rows;
+    /* A twin may stop early: at the first sample step at or after stop_after (-1: never)
+     * once its jobs are done (need_jobs) and its milestones reached (unless quiet). Quiet:
+     * no milestones tracked and no series sampled, only the ledger's marks are read. */
+    int64_t stop_after;
+    bool need_jobs, quiet;
+    bool quiet_twin;            /* this run's twin is to be quiet */
 };
 
 /* The ledger's figures now: the model is brought up to now first (touching splits an
@@ -65,6 +72,8 @@ static void on_event(void *ctx, dcsim_engine *e, const dcsim_event *ev)
 {
     dcsim_world *w = ctx;
     model_handle(w->model, ev);
+    if (w->quiet)
+        return;
     uint32_t before = w->rec.n_reached;
     dcsim_recorder_check(&w->rec, w->model, dcsim_engine_now(e), &w->log);
     if (w->rec.n_reached != before)
@@ -80,6 +89,7 @@ dcsim_status dcsim_world_create(const dcsim_scenario *sc, uint64_t replication,
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     w->sc = sc;
     w->replication = replication;
+    w->stop_after = -1;
     w->check_steps = check_every_step();
     dcsim_eventlog_init(&w->log);
     /* Pending events: at most one arrival per delivery, one install per building, one
@@ -128,9 +138,21 @@ static double finish_or_horizon(const dcsim_world *w, uint32_t job)
     return (double)(t >= 0 ? t : w->sc->horizon_s);
 }
 
+/* Whether every job worth something a day has finished (or the twin can stop regardless). */
+static bool jobs_done(const dcsim_world *w)
+{
+    if (!w->need_jobs)
+        return true;
+    for (uint32_t j = 0; j < w->sc->n_jobs; j++)
+        if (w->sc->econ.job_usd_per_day[j] > 0 && dcsim_world_job_finish(w, j) < 0)
+            return false;
+    return true;
+}
+
 /* The cost of slip: the same replication run again on the planned schedule (every buildout
  * duration at its mean, no stage failing, no risk firing; failures, weather and workload on
- * the same streams), its ledger read at this run's milestone dates (docs/model.md). */
+ * the same streams), its ledger read at this run's milestone dates (docs/model.md). The twin
+ * stops once past the last of them, its jobs done, unless its series is wanted. */
 static dcsim_status run_plan(dcsim_world *w, double net_end, dcsim_diag *d)
 {
     const dcsim_scenario *sc = w->sc;
@@ -142,8 +164,21 @@ static dcsim_status run_plan(dcsim_world *w, double net_end, dcsim_diag *d)
     }
     p->no_plan = true;
     p->model->fix_all = true;
-    for (uint32_t i = 0; i < sc->n_milestones; i++)
+    /* The whole run's cost of slip is read at the last milestone's date (T*): the campus is
+     * built in both by then, and what differs after is noise of operation. */
+    int64_t last = sc->n_milestones ? 0 : sc->horizon_s;
+    uint32_t i_last = 0;
+    for (uint32_t i = 0; i < sc->n_milestones; i++) {
         at[i] = w->rec.ms_time[i] >= 0 ? w->rec.ms_time[i] : sc->horizon_s;
+        if (at[i] >= last)
+            last = at[i], i_last = i;
+    }
+    if (!w->plan_series) {
+        p->stop_after = last;
+        p->quiet = w->quiet_twin;   /* only the marks matter */
+        for (uint32_t j = 0; j < sc->n_jobs; j++)
+            p->need_jobs = p->need_jobs || sc->econ.job_usd_per_day[j] > 0;
+    }
     dcsim_status st = ledger_marks(p->model, at, sc->n_milestones)
                           ? dcsim_world_run(p, d)
                           : dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -160,10 +195,15 @@ static dcsim_status run_plan(dcsim_world *w, double net_end, dcsim_diag *d)
     ledger_read(p->model, &f);
     double late = 0;
     for (uint32_t j = 0; j < sc->n_jobs; j++)
-        late += sc->econ.job_usd_per_day[j] *
-                (finish_or_horizon(w, j) - finish_or_horizon(p, j)) / DCSIM_DAY_S;
+        if (sc->econ.job_usd_per_day[j] > 0)
+            late += sc->econ.job_usd_per_day[j] *
+                    (finish_or_horizon(w, j) - finish_or_horizon(p, j)) / DCSIM_DAY_S;
     w->rec.job_slip_usd = late;
-    w->rec.slip_usd = net_end - f.net + late;
+    w->rec.slip_usd = (sc->n_milestones ? w->rec.ms_slip_usd[i_last] : net_end - f.net) + late;
+    if (!w->plan_series) {
+        dcsim_world_destroy(p);
+        return DCSIM_OK;
+    }
     /* The twin's net per sample row, for re-runs that reach a milestone at another date
      * (the drivers' cost in dollars, mc_drivers.c). */
     w->plan_rows = p->rec.row;
@@ -191,23 +231,32 @@ dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
     dcsim_recorder_check(&w->rec, w->model, 0, &w->log);
     if (w->rec.n_reached)
         snapshot(w, 0);
+    bool stopped = false;
     for (uint32_t k = 0; k < w->rec.n_rows && !w->model->out_of_memory; k++) {
         int64_t t = (int64_t)k * sc->sample_s;
         dcsim_engine_run_until(w->eng, t);
-        model_touch(w->model);      /* the ledger's series are read up to t */
-        storage_settle(w->model);
-        dcsim_recorder_sample(&w->rec, w->model, t);
+        if (!w->quiet) {
+            model_touch(w->model);  /* the ledger's series are read up to t */
+            storage_settle(w->model);
+            dcsim_recorder_sample(&w->rec, w->model, t);
+        }
         if (w->check_steps)
             model_check(w->model);
         if (w->milestones_only && all_reached(w)) {
             model_check(w->model);
             return DCSIM_OK;    /* nothing left that the caller asked for */
         }
+        if (w->stop_after >= 0 && t >= w->stop_after && jobs_done(w) &&
+            (w->quiet || all_reached(w))) {
+            stopped = true;     /* a twin past every date it is read at */
+            break;
+        }
     }
     if (w->model->out_of_memory || w->log.out_of_memory)
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory during the run");
     /* Close the stranded-rack integral at the horizon. */
-    dcsim_engine_run_until(w->eng, sc->horizon_s);
+    if (!stopped)
+        dcsim_engine_run_until(w->eng, sc->horizon_s);
     storage_settle(w->model);
     model_touch(w->model);
     model_check(w->model);
@@ -338,4 +387,14 @@ const double *dcsim_world_plan_net(const dcsim_world *w, uint32_t *rows)
 {
     *rows = w->plan_rows;
     return w->plan_net;
+}
+
+void dcsim_world_plan_series(dcsim_world *w)
+{
+    w->plan_series = true;
+}
+
+void dcsim_world_quiet_plan(dcsim_world *w)
+{
+    w->quiet_twin = true;
 }

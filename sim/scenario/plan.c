@@ -57,6 +57,34 @@ static char *day(int64_t unix_s, char *buf, size_t n)
     return dcsim_format_date(d * 86400, buf, n);
 }
 
+/* The capital the plan deploys and the prices it runs at (docs/model.md, Economics). */
+static void print_economics(const dcsim_scenario *sc, FILE *f)
+{
+    const dcsim_economics *e = &sc->econ;
+    double racks = 0, halls = 0;
+    for (uint32_t i = 0; i < sc->n_deliveries; i++)
+        racks += sc->deliveries[i].total * e->rack_capex_usd[sc->deliveries[i].rack_model];
+    for (uint32_t b = 0; b < sc->n_buildings; b++)
+        halls += sc->buildings[b].it_capacity_w * e->building_usd_per_w;
+    fprintf(f, "economics: capital $%.1fM (racks $%.1fM, buildings $%.1fM) at %.1f%% a year\n",
+            (racks + halls) / 1e6, racks / 1e6, halls / 1e6, 100 * e->capital_rate);
+    char grid[64];
+    if (e->grid_trace) {
+        double sum = 0;
+        for (uint32_t k = 0; k < e->n_grid_trace; k++)
+            sum += e->grid_trace[k];
+        snprintf(grid, sizeof grid, "hourly, mean $%.2f/MWh", sum / e->n_grid_trace);
+    } else {
+        snprintf(grid, sizeof grid, "$%.2f/MWh", e->grid_usd_per_mwh);
+    }
+    fprintf(f, "  grid %s; on-site generation $%.2f/MWh (fuel $%.2f/MMBtu x %.0f Btu/kWh + "
+               "$%.2f O&M); a GPU-hour is worth $%.2f\n",
+            grid, e->fuel_usd_per_mmbtu * e->heat_rate_btu_per_kwh / 1000 +
+                      e->generation_om_usd_per_mwh,
+            e->fuel_usd_per_mmbtu, e->heat_rate_btu_per_kwh, e->generation_om_usd_per_mwh,
+            e->gpu_hour_usd);
+}
+
 void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
 {
     char d1[32], d2[32], dur[32];
@@ -171,5 +199,6 @@ void dcsim_scenario_print_plan(const dcsim_scenario *sc, FILE *f)
                     dcsim_dist_mean(r->mitigated ? &r->mitigated_delay : &r->delay) / 86400.0);
         fputc('\n', f);
     }
+    print_economics(sc, f);
     free(fin);
 }

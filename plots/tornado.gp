@@ -35,6 +35,13 @@
 # the panels for x_min/x_max) always include 0. The value labels sit at the bar ends, inside
 # that range; the zero line is an arrow. x_min/x_max are left out when no row has a
 # contribution. Milestone names with spaces are not supported.
+#
+# money (optional, a number): 1 draws the same chart in dollars (tornado-usd.gp sets it): the
+# bars are slip_contribution_musd, the change of the milestone's cost of slip at the
+# confidence (MUSD) if the driver took its planned value, only rows where it is non-empty,
+# ordered per milestone by rank_musd; values print as "-599.7 $M". The check lines are the
+# same keys over slip_contribution_musd, plus top_<ms> = the value of the panel's top bar
+# (the row with the smallest rank_musd), when bars_<ms> > 0.
 
 if (!exists("in")) {
     exit error "tornado.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README-mc.md"
@@ -42,6 +49,7 @@ if (!exists("in")) {
 if (!exists("out")) {
     exit error "tornado.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README-mc.md"
 }
+money = exists("money") ? money : 0
 drv = in . "/drivers.csv"
 mst = in . "/milestones.csv"
 
@@ -67,21 +75,50 @@ array ms_name[max(n_ms, 1)]
 if (n_ms > 0) {
     stats mst using (i = int($0) + 1, ms_name[i] = strcol("milestone"), 0) nooutput
 }
+# The confidence the grades are read at (money only: the days chart says P80).
+conf = 0.8
+if (money && n_ms > 0) {
+    stats mst using (conf = column("confidence"), 0) nooutput
+}
 
 # drivers.csv, read once into arrays (gnuplot 5.4 assigns array elements inside an
-# expression); an empty contribution reads as NaN.
+# expression); an empty contribution reads as NaN. d_key orders the bars of a milestone:
+# the file order for days, rank_musd for dollars.
+val_col = money ? "slip_contribution_musd" : "slip_contribution_days"
 array d_ms[max(n_d, 1)]
 array d_name[max(n_d, 1)]
 array d_crit[max(n_d, 1)]
 array d_val[max(n_d, 1)]
 array d_runs[max(n_d, 1)]
+array d_key[max(n_d, 1)]
 if (n_d > 0) {
     stats drv using (i = int($0) + 1, d_ms[i] = strcol("milestone"), \
         d_name[i] = strcol("driver"), d_crit[i] = column("criticality"), \
-        d_val[i] = column("slip_contribution_days"), d_runs[i] = column("contribution_runs"), \
-        0) nooutput
+        d_val[i] = column(val_col), d_runs[i] = column("contribution_runs"), \
+        d_key[i] = money ? column("rank_musd") : i, 0) nooutput
 }
 measured(j) = d_val[j] == d_val[j]
+
+# The rows in drawing order: by milestone as they come, and within one by d_key (a selection
+# sort, stable: ties keep the file order); a row without a key goes last.
+sort_key(j) = d_key[j] == d_key[j] ? d_key[j] : 1e300
+array order[max(n_d, 1)]
+array placed[max(n_d, 1)]
+do for [j = 1:n_d] { placed[j] = 0 }
+do for [k = 1:n_d] {
+    best = 0
+    do for [j = 1:n_d] {
+        if (!placed[j]) {
+            if (best == 0) {
+                best = j
+            } else {
+                if (d_ms[j] eq d_ms[best] && sort_key(j) < sort_key(best)) { best = j }
+            }
+        }
+    }
+    order[k] = best
+    placed[best] = 1
+}
 
 # Bars per milestone, and the panels (milestones with at least one bar).
 array n_bars[max(n_ms, 1)]
@@ -174,13 +211,26 @@ c_neg = 0x2ca02c
 c_pos = 0xd62728
 crit_text = "(n%) after a driver: the share of runs in which it was on the milestone's" . \
     " critical path"
-title_text = (exists("name") ? name . ": " : "") . \
-    "what moves each milestone's P80 slip (slip contribution of each driver)"
-x_text = "Change in P80 slip (days) if the driver always took its planned (mean) duration:" . \
-    " green = earlier, red = later"
+if (money) {
+    title_text = (exists("name") ? name . ": " : "") . sprintf("what moves each milestone's" . \
+        " P%.0f cost of slip (contribution of each driver, in dollars)", 100 * conf)
+    x_text = sprintf("Change in the P%.0f cost of slip (MUSD) if the driver took its" . \
+        " planned value: green = cheaper, red = dearer", 100 * conf)
+    # Value labels: "-4195.6 $M" (up to 11 characters, 90 pixels).
+    v_fmt = "%+.1f $M"
+    v_room = 90.0
+} else {
+    title_text = (exists("name") ? name . ": " : "") . \
+        "what moves each milestone's P80 slip (slip contribution of each driver)"
+    x_text = "Change in P80 slip (days) if the driver always took its planned (mean) duration:" . \
+        " green = earlier, red = later"
+    v_fmt = "%+.1f d"
+    v_room = 70.0
+}
 
 array g_xmin[max(n_ms, 1)]
 array g_xmax[max(n_ms, 1)]
+array g_top[max(n_ms, 1)]
 
 # Both terminals draw from one loop (the multiplot is drawn again for each).
 do for [pass = 1:2] {
@@ -210,7 +260,8 @@ do for [pass = 1:2] {
         unset tics
         unset grid
         set border 0
-        set label 1005 "no driver has a measured slip contribution" at graph 0.5, graph 0.5 \
+        set label 1005 (money ? "no driver has a measured contribution to the cost of slip" : \
+            "no driver has a measured slip contribution") at graph 0.5, graph 0.5 \
             center font ",12" tc rgb "#555555"
         if (strlen(none) > 0) {
             set label 1003 "no measured driver (not re-run): " . none at screen 0.5, \
@@ -238,10 +289,12 @@ do for [pass = 1:2] {
         print "pos,value,label"
         k = 0
         runs_used = 0
-        do for [j = 1:n_d] {
+        do for [o = 1:n_d] {
+            j = order[o]
             if (d_ms[j] eq ms && measured(j)) {
                 k = k + 1
-                runs_used = max(runs_used, d_runs[j])
+                if (d_runs[j] == d_runs[j]) { runs_used = max(runs_used, d_runs[j]) }
+                if (k == 1 && pass == 1) { g_top[i] = d_val[j] }
                 print sprintf('%d,%.17g,"%s (%.0f%%)"', -k, d_val[j], d_name[j], 100 * d_crit[j])
             }
         }
@@ -252,9 +305,9 @@ do for [pass = 1:2] {
             if (d_ms[j] eq ms && measured(j)) { lo = min(lo, d_val[j]); hi = max(hi, d_val[j]) }
         }
         span = hi - lo > 0 ? hi - lo : 1
-        # Room at both ends for the value labels (up to 9 characters, 70 pixels): their
+        # Room at both ends for the value labels (days: up to 9 characters, 70 pixels): their
         # share f of the plot's width on each side, so the bars take the rest.
-        f = min(70.0 / ((0.97 - name_room) * col_width * 1280), 0.3)
+        f = min(v_room / ((0.97 - name_room) * col_width * 1280), 0.3)
         set xrange [lo - f * span / (1 - 2 * f) : hi + f * span / (1 - 2 * f)]
         # About five to eight tics whatever the panel's width.
         set xtics nice_step(span / (1 - 2 * f) / (col_width > 0.5 ? 8 : 5))
@@ -276,10 +329,10 @@ do for [pass = 1:2] {
                 (column("value") < 0 ? c_neg : c_pos):ytic(strcol("label")) \
                 with boxxyerror fs solid 0.75 noborder lc rgb variable notitle, \
             $bars using (column("value")):(column("pos")): \
-                (column("value") < 0 ? sprintf("%+.1f d", column("value")) : "") \
+                (column("value") < 0 ? sprintf(v_fmt, column("value")) : "") \
                 with labels right offset char -0.5, 0 font ",10" tc rgb "#222222" notitle, \
             $bars using (column("value")):(column("pos")): \
-                (column("value") < 0 ? "" : sprintf("%+.1f d", column("value"))) \
+                (column("value") < 0 ? "" : sprintf(v_fmt, column("value"))) \
                 with labels left offset char 0.5, 0 font ",10" tc rgb "#222222" notitle
         if (pass == 1) {
             g_xmin[i] = GPVAL_DATA_X_MIN
@@ -310,6 +363,7 @@ do for [pass = 1:2] {
             if (n_bars[i] > 0) {
                 print sprintf("x_min_%s %.10g", ms_name[i], g_xmin[i])
                 print sprintf("x_max_%s %.10g", ms_name[i], g_xmax[i])
+                if (money) { print sprintf("top_%s %.10g", ms_name[i], g_top[i]) }
             }
         }
         unset print

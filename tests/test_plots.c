@@ -718,6 +718,32 @@ static void run_checks(const char *dir)
     }
     dcsim_csv_free(acts);
     dcsim_csv_free(ev);
+
+    /* costs: capital and value on the left axis; on the right the running costs stacked,
+     * stranded, then idle, then energy, whose band edges are 0, s, s + i and s + i + e. */
+    static const char *const left[] = {"capex_musd", "value_delivered_musd"};
+    cols_range(ts, left, 2, &lo, &hi);
+    long cs = col_of(ts, "stranded_cost_musd"), ci = col_of(ts, "idle_cost_musd"),
+         ce = col_of(ts, "energy_cost_musd");
+    bool money = lo != 0 || hi != 0;
+    lo2 = 0, hi2 = 0;
+    for (size_t r = 1; r < ts->n_rows; r++) {
+        double s = num_at(ts, r, cs), i = num_at(ts, r, ci), e = num_at(ts, r, ce);
+        money = money || s != 0 || i != 0 || e != 0;
+        lo2 = fmin(lo2, fmin(s, fmin(s + i, s + i + e)));
+        hi2 = fmax(hi2, fmax(s, fmax(s + i, s + i + e)));
+    }
+    if (money) {
+        near("costs empty", check_value(checks, "costs", "empty"), 0);
+        check_x_dates(checks, "costs", ts);
+        near("costs y_min", check_value(checks, "costs", "y_min"), lo);
+        near("costs y_max", check_value(checks, "costs", "y_max"), hi);
+        near("costs y2_min", check_value(checks, "costs", "y2_min"), lo2);
+        near("costs y2_max", check_value(checks, "costs", "y2_max"), hi2);
+    } else {
+        near("costs empty", check_value(checks, "costs", "empty"), 1);
+        assert_true(isnan(check_value(checks, "costs", "y_max")));
+    }
     dcsim_csv_free(ts);
 }
 
@@ -742,6 +768,21 @@ static void run_charts(void **state)
         draw_all(f, dir, DCSIM_DIR_RUN);
         run_checks(dir);
     }
+
+    /* Every price at 0: no money anywhere, and the costs chart says so. */
+    static const char *const free_of_charge[] = {
+        "economics.rack_capex.r72=0", "economics.building_capex_per_mw=0",
+        "economics.electricity_price=0", "economics.gpu_hour_value=0"};
+    char dir[PATH_MAX], checks[PATH_MAX + 8];
+    PATHF(dir, "%s/run-free", f->tmp);
+    PATHF(checks, "%s/check", dir);
+    print_message("charts of tests/scenarios/econ.yaml at no cost\n");
+    assert_int_equal(mkdir(dir, 0777), 0);
+    tu_run_scenario("tests/scenarios/econ.yaml", free_of_charge,
+                    sizeof free_of_charge / sizeof *free_of_charge, dir);
+    draw_all(f, dir, DCSIM_DIR_RUN);
+    run_checks(dir);
+    near("costs empty", check_value(checks, "costs", "empty"), 1);
 }
 
 /* ---- data checks: Monte Carlo and sweep ------------------------------------------------- */
@@ -789,8 +830,54 @@ static void mc_checks(const char *dir)
     near("scurve y_max", check_value(checks, "scurve", "y_max"), best);
     near("slip x_min", check_value(checks, "slip", "x_min"), s_lo);
     near("slip x_max", check_value(checks, "slip", "x_max"), s_hi);
+
+    /* slipcost: one column per milestone with a cost of slip in some run, each run a point,
+     * over the box from the grade table's P10 to its P90 (with the P50). */
+    double columns = 0, points = 0;
+    double y_lo = INFINITY, y_hi = -INFINITY;
+    for (size_t r = 1; r < ms->n_rows; r++) {
+        const char *name = tu_field(ms, r, "milestone");
+        PATHF(col, "%s_slip_cost_musd", name);
+        long c = col_of(runs, col);
+        double n = 0;
+        for (size_t k = 1; k < runs->n_rows; k++)
+            n += runs->rows[k][c][0] != '\0';
+        PATHF(key, "n_%s", name);
+        near(key, check_value(checks, "slipcost", key), n);
+        if (n == 0)
+            continue;
+        columns++;
+        points += n;
+        col_range(runs, col, &lo, &hi);
+        PATHF(key, "y_min_%s", name);
+        near(key, check_value(checks, "slipcost", key), lo);
+        PATHF(key, "y_max_%s", name);
+        near(key, check_value(checks, "slipcost", key), hi);
+        y_lo = fmin(y_lo, lo);
+        y_hi = fmax(y_hi, hi);
+        static const char *const q[] = {"p10", "p50", "p90"};
+        const char *qv[3];
+        for (size_t k = 0; k < 3; k++) {
+            PATHF(col, "slip_cost_%s_musd", q[k]);
+            qv[k] = tu_field(ms, r, col);
+        }
+        if (!qv[0][0] || !qv[1][0] || !qv[2][0])
+            continue;
+        for (size_t k = 0; k < 3; k++) {
+            PATHF(key, "%s_%s", q[k], name);
+            near(key, check_value(checks, "slipcost", key), strtod(qv[k], NULL));
+        }
+        y_lo = fmin(y_lo, strtod(qv[0], NULL));
+        y_hi = fmax(y_hi, strtod(qv[2], NULL));
+    }
+    near("slipcost columns", check_value(checks, "slipcost", "columns"), columns);
+    near("slipcost points", check_value(checks, "slipcost", "points"), points);
+    near("slipcost empty", check_value(checks, "slipcost", "empty"), columns == 0);
+    if (columns > 0) {
+        near("slipcost y_min", check_value(checks, "slipcost", "y_min"), y_lo);
+        near("slipcost y_max", check_value(checks, "slipcost", "y_max"), y_hi);
+    }
     dcsim_csv_free(runs);
-    dcsim_csv_free(ms);
 
     /* tornado: one bar per measured driver, from 0 to its contribution. */
     dcsim_csv_table *dr = tu_read_csv(dir, "drivers.csv");
@@ -808,7 +895,120 @@ static void mc_checks(const char *dir)
         near("tornado x_min", check_value(checks, "tornado", "x_min"), lo);
         near("tornado x_max", check_value(checks, "tornado", "x_max"), hi);
     }
+
+    /* tornado-usd: the same bars from slip_contribution_musd, per milestone in the order of
+     * rank_musd; the top bar is the row with the smallest rank. */
+    c = col_of(dr, "slip_contribution_musd");
+    long rk = col_of(dr, "rank_musd"), cms = col_of(dr, "milestone");
+    bars = 0;
+    lo = 0, hi = 0;
+    for (size_t m = 1; m < ms->n_rows; m++) {
+        const char *name = tu_field(ms, m, "milestone");
+        double n = 0, m_lo = 0, m_hi = 0, top = NAN, top_rank = INFINITY;
+        for (size_t r = 1; r < dr->n_rows; r++) {
+            if (strcmp(dr->rows[r][cms], name) != 0 || !dr->rows[r][c][0])
+                continue;
+            /* A row without a rank goes last, as in the chart; ties keep the file order. */
+            double v = num_at(dr, r, c), rank = num_at(dr, r, rk);
+            if (isnan(rank))
+                rank = INFINITY;
+            n++;
+            m_lo = fmin(m_lo, v);
+            m_hi = fmax(m_hi, v);
+            if (isnan(top) || rank < top_rank) {
+                top_rank = rank;
+                top = v;
+            }
+        }
+        PATHF(key, "bars_%s", name);
+        near(key, check_value(checks, "tornado-usd", key), n);
+        if (n == 0)
+            continue;
+        bars += n;
+        lo = fmin(lo, m_lo);
+        hi = fmax(hi, m_hi);
+        PATHF(key, "x_min_%s", name);
+        near(key, check_value(checks, "tornado-usd", key), m_lo);
+        PATHF(key, "x_max_%s", name);
+        near(key, check_value(checks, "tornado-usd", key), m_hi);
+        PATHF(key, "top_%s", name);
+        near(key, check_value(checks, "tornado-usd", key), top);
+    }
+    near("tornado-usd bars", check_value(checks, "tornado-usd", "bars"), bars);
+    near("tornado-usd empty", check_value(checks, "tornado-usd", "empty"), bars == 0);
+    if (bars > 0) {
+        near("tornado-usd x_min", check_value(checks, "tornado-usd", "x_min"), lo);
+        near("tornado-usd x_max", check_value(checks, "tornado-usd", "x_max"), hi);
+    }
     dcsim_csv_free(dr);
+    dcsim_csv_free(ms);
+}
+
+/* ---- hand-made Monte Carlo directories without money ------------------------------------ */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Whether field (r, c) is a money figure of milestone ms (every milestone when ms is NULL):
+ * the cost of slip of runs.csv (whose columns are named after the milestone), its quantiles
+ * in milestones.csv and the dollar contribution and rank in drivers.csv (by the row's
+ * milestone). */
+static bool money_field(const dcsim_csv_table *t, size_t r, size_t c, const char *ms)
+{
+    const char *h = t->rows[0][c];
+    bool money = ends_with(h, "slip_cost_musd") ||
+                 (strncmp(h, "slip_cost_p", 11) == 0 && ends_with(h, "_musd")) ||
+                 strcmp(h, "slip_contribution_musd") == 0 || strcmp(h, "rank_musd") == 0;
+    if (!money || !ms)
+        return money;
+    long m = dcsim_csv_column(t, "milestone");
+    if (m >= 0)
+        return strcmp(t->rows[r][m], ms) == 0;
+    size_t n = strlen(ms);
+    return strncmp(h, ms, n) == 0 && h[n] == '_';
+}
+
+/* Copy the mc directory src to dst with the money figures of milestone ms (all when NULL)
+ * emptied, as an older or partial output would have them. Fields are quoted when they hold a
+ * comma or a quote. */
+static void mc_without_money(const char *src, const char *dst, const char *ms)
+{
+    assert_int_equal(mkdir(dst, 0777), 0);
+    static const char *const files[] = {"meta.csv",       "runs.csv",    "bands.csv",
+                                        "milestones.csv", "drivers.csv", "risks.csv"};
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        if (!exists(src, files[k]))
+            continue;
+        dcsim_csv_table *t = tu_read_csv(src, files[k]);
+        char path[PATH_MAX + 32];
+        PATHF(path, "%s/%s", dst, files[k]);
+        FILE *o = fopen(path, "w");
+        assert_non_null(o);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            for (size_t c = 0; c < t->n_cols; c++) {
+                const char *v = r > 0 && money_field(t, r, c, ms) ? "" : t->rows[r][c];
+                if (c > 0)
+                    fputc(',', o);
+                if (strpbrk(v, ",\"\n")) {
+                    fputc('"', o);
+                    for (const char *p = v; *p; p++) {
+                        if (*p == '"')
+                            fputc('"', o);
+                        fputc(*p, o);
+                    }
+                    fputc('"', o);
+                } else {
+                    fputs(v, o);
+                }
+            }
+            fputc('\n', o);
+        }
+        assert_int_equal(fclose(o), 0);
+        dcsim_csv_free(t);
+    }
 }
 
 static void sweep_checks(const char *dir)
@@ -855,6 +1055,38 @@ static void mc_charts(void **state)
         draw_all(f, dir, DCSIM_DIR_MC);
         mc_checks(dir);
     }
+
+    /* Hand-made from the first: its first milestone without a cost of slip in any run (no
+     * column in slipcost, no bar in tornado-usd), then no money at all (both say so). */
+    char src[PATH_MAX], dir[PATH_MAX], checks[PATH_MAX + 8], key[300];
+    PATHF(src, "%s/mc-0", f->tmp);
+    dcsim_csv_table *ms = tu_read_csv(src, "milestones.csv");
+    assert_true(ms->n_rows > 2);
+    const char *first = tu_field(ms, 1, "milestone");
+    PATHF(dir, "%s/mc-some-money", f->tmp);
+    PATHF(checks, "%s/check", dir);
+    print_message("charts of dcsim mc without a cost of slip for %s\n", first);
+    mc_without_money(src, dir, first);
+    draw_all(f, dir, DCSIM_DIR_MC);
+    mc_checks(dir);
+    near("slipcost empty", check_value(checks, "slipcost", "empty"), 0);
+    near("slipcost columns", check_value(checks, "slipcost", "columns"), (double)ms->n_rows - 2);
+    PATHF(key, "n_%s", first);
+    near(key, check_value(checks, "slipcost", key), 0);
+    near("tornado-usd empty", check_value(checks, "tornado-usd", "empty"), 0);
+    PATHF(key, "bars_%s", first);
+    near(key, check_value(checks, "tornado-usd", key), 0);
+    dcsim_csv_free(ms);
+
+    PATHF(dir, "%s/mc-no-money", f->tmp);
+    PATHF(checks, "%s/check", dir);
+    print_message("charts of dcsim mc without any cost of slip\n");
+    mc_without_money(src, dir, NULL);
+    draw_all(f, dir, DCSIM_DIR_MC);
+    mc_checks(dir);
+    near("slipcost empty", check_value(checks, "slipcost", "empty"), 1);
+    near("tornado-usd empty", check_value(checks, "tornado-usd", "empty"), 1);
+    assert_true(isnan(check_value(checks, "slipcost", "y_max")));
 }
 
 /* Sweeps: one varied path on the default campus, and two on a small scenario. */

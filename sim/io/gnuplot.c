@@ -21,9 +21,12 @@ extern char **environ;
 
 /* Charts per kind of directory. power.gp predates the in/out contract (it takes ts, ms and
  * out as the PNG path) and keeps it for users' scripts; the others take in= and out= (a stem). */
-static const char *const run_charts[] = {"power", "supply", "pipeline", "gpus",
-                                         "training", "inference", "gantt"};
-static const char *const mc_charts[] = {"fan", "scurve", "slip", "tornado"};
+static const char *const run_charts[] = {"power",    "supply",    "pipeline", "gpus",
+                                         "training", "inference", "gantt",    "costs"};
+/* tornado-usd.gp is tornado.gp with money = 1 (drivers ranked by dollars): a script of its own
+ * keeps each chart named after its script. */
+static const char *const mc_charts[] = {"fan",     "scurve", "slip", "slipcost",
+                                        "tornado", "tornado-usd"};
 static const char *const sweep_charts[] = {"sweep"};
 
 const char *const *dcsim_plot_charts(dcsim_dir_kind kind, size_t *n)

@@ -36,6 +36,12 @@ static const chart_text charts[] = {
     {"tornado", "Drivers of slip",
      "Change in P80 slip when one driver always takes its planned value (negative: fixing it "
      "helps), ranked per milestone."},
+    {"slipcost", "Cost of slip per milestone",
+     "Each point is one future's cost of slip when the milestone is reached (its net cost less "
+     "the planned twin's, MUSD); the box spans P10 to P90, the bar is the median."},
+    {"tornado-usd", "Drivers of slip, in dollars",
+     "Change in the P80 cost of slip (MUSD) when one driver takes its planned value (negative: "
+     "fixing it saves money), ranked per milestone."},
     {"sweep", "P80 slip across the what-if grid",
      "Each point is a Monte Carlo of the scenario with the varied values below it."},
     {"power", "Power supply and demand (one run)",
@@ -51,6 +57,9 @@ static const chart_text charts[] = {
     {"inference", "Inference (one run)", "Inference GPUs served against demand."},
     {"gantt", "Procurement and construction (one run)",
      "Stages, equipment and buildings as they ran, with the planned milestones."},
+    {"costs", "Capital, value and running costs (one run)",
+     "Capital deployed and value of GPU-hours delivered (left axis) against the stranded and "
+     "idle carrying cost and energy, stacked (right axis), all cumulative in MUSD."},
 };
 
 typedef struct page {

@@ -20,6 +20,7 @@ typedef struct dcsim_eventlog {
     dcsim_logline *lines;
     size_t len, cap;
     bool out_of_memory;      /* a line could not be stored (sticky) */
+    bool off;                /* keep nothing: a run whose events are never written */
 } dcsim_eventlog;
 
 void dcsim_eventlog_init(dcsim_eventlog *log);

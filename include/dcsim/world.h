@@ -74,6 +74,9 @@ void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t);
  * only). Runs that are fixed or stop at the milestones never have one. */
 void dcsim_world_no_plan(dcsim_world *w);
 
+/* Before dcsim_world_run: keep no event log (a run whose events.csv is never written). */
+void dcsim_world_no_events(dcsim_world *w);
+
 /* Before dcsim_world_run: keep the planned twin's net series (dcsim_world_plan_net), which
  * runs it to the horizon; otherwise it stops after the last milestone's date. */
 void dcsim_world_plan_series(dcsim_world *w);

@@ -198,6 +198,7 @@ static void replicate(dcsim_mc *mc, uint64_t rep, void *arg)
     dcsim_diag_clear(&d);
     dcsim_world *w = NULL;
     if (!dcsim_world_create(sc, rep, &w, &d)) {
+        dcsim_world_no_events(w);           /* a Monte Carlo writes no events.csv */
         if (mc->o.skip_costs)
             dcsim_world_no_plan(w);
         else if (rep < mc->driver_runs && mc->plan_net)

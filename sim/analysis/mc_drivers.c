@@ -131,6 +131,7 @@ static void replicate_fixed(dcsim_mc *mc, uint64_t task, void *arg)
         return;
     }
     dcsim_world_fix(w, (dcsim_driver_kind)dr->kind, dr->index);
+    dcsim_world_no_events(w);
     dcsim_world_milestones_only(w);     /* a re-run is read for its milestone dates only */
     if (dcsim_world_run(w, &d)) {
         mc_fail(mc, &d);

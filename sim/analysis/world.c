@@ -164,6 +164,7 @@ static dcsim_status run_plan(dcsim_world *w, double net_end, dcsim_diag *d)
     }
     p->no_plan = true;
     p->model->fix_all = true;
+    p->log.off = true;          /* the twin's events are never written */
     /* The whole run's cost of slip is read at the last milestone's date (T*): the campus is
      * built in both by then, and what differs after is noise of operation. */
     int64_t last = sc->n_milestones ? 0 : sc->horizon_s;
@@ -397,4 +398,9 @@ void dcsim_world_plan_series(dcsim_world *w)
 void dcsim_world_quiet_plan(dcsim_world *w)
 {
     w->quiet_twin = true;
+}
+
+void dcsim_world_no_events(dcsim_world *w)
+{
+    w->log.off = true;
 }

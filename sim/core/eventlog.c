@@ -21,6 +21,8 @@ void dcsim_eventlog_fini(dcsim_eventlog *log)
 void dcsim_eventlog_add(dcsim_eventlog *log, int64_t time_s, const char *event,
                         const char *element, const char *fmt, ...)
 {
+    if (log->off)
+        return;
     if (log->len == log->cap) {
         size_t cap = log->cap ? 2 * log->cap : 64;
         dcsim_logline *l = realloc(log->lines, cap * sizeof *l);

@@ -117,27 +117,26 @@ static void set_trigger(dcsim_model *m, const rack *r)
     switch (r->cause) {
     case CAUSE_POWER:
         if (r->power_source < m->sc->n_sources) {
-            snprintf(m->trigger, sizeof m->trigger, "power:%s",
-                     m->sc->sources[r->power_source].name);
+            model_set_trigger(m, "power", m->sc->sources[r->power_source].name);
             m->trigger_act = (int32_t)m->sc->sources[r->power_source].activity;
         } else {
             /* Demand fell instead (a cooler hour lowered PUE): no source to blame. */
-            snprintf(m->trigger, sizeof m->trigger, "power:%s", "demand");
+            model_set_trigger(m, "power", "demand");
             m->trigger_act = -1;
         }
         break;
     case CAUSE_BUILDING:
-        snprintf(m->trigger, sizeof m->trigger, "building:%s", b->name);
+        model_set_trigger(m, "building", b->name);
         m->trigger_act = (int32_t)b->activity;
         break;
     case CAUSE_INSTALL:
         /* The crew works only in a ready building: a backlog behind it is, upstream, the
          * building's (and whatever delayed it: a risk on its construction). */
-        snprintf(m->trigger, sizeof m->trigger, "install:%s", b->name);
+        model_set_trigger(m, "install", b->name);
         m->trigger_act = (int32_t)b->activity;
         break;
     default:
-        snprintf(m->trigger, sizeof m->trigger, "delivery:%s", dl->name);
+        model_set_trigger(m, "delivery", dl->name);
         m->trigger_act = -1;
     }
 }
@@ -172,6 +171,7 @@ static void light(dcsim_model *m, uint32_t ri, site_state *st)
         st->overhead_w += m->sc->buildings[r->building].overhead_w;
     st->it_w += peak;
     st->n_energized++;
+    m->rack_epoch++;
     st->gpus_lit += m->sc->rack_models[dl->rack_model].gpus;
     m->gpus_energized += m->sc->rack_models[dl->rack_model].gpus;
     if (!rack_stack_push(&st->energized[dl->class_id], ri))
@@ -195,6 +195,7 @@ static void shed(dcsim_model *m, uint32_t ri, site_state *st)
     if (m->bld_energized[r->building] == 0)
         st->overhead_w -= m->sc->buildings[r->building].overhead_w;
     st->it_w -= peak;
+    m->rack_epoch++;
     if (st->n_energized == 1)
         gate_reweigh(m);    /* the last lit rack goes: no rounding is left behind */
     st->n_energized--;

@@ -2,6 +2,7 @@
  * every random element given its own stream), the event dispatcher, and the small FIFO and
  * LIFO containers used by install crews, the gate and the shed order. */
 #include "model/model.h"
+#include "model/weather.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -155,6 +156,17 @@ void model_touch(dcsim_model *m)
     m->last_change = now;
 }
 
+const char *model_trigger(const dcsim_model *m, char *buf, size_t n)
+{
+    if (!m->trigger_kind)
+        snprintf(buf, n, "%s", "");
+    else if (m->trigger_name)
+        snprintf(buf, n, "%s:%s", m->trigger_kind, m->trigger_name);
+    else
+        snprintf(buf, n, "%s", m->trigger_kind);
+    return buf;
+}
+
 void model_stream_name(char *buf, size_t n, const char *kind, const char *name, long k)
 {
     if (name && k >= 0)
@@ -250,8 +262,14 @@ static bool make_sites(dcsim_model *m)
     const dcsim_scenario *sc = m->sc;
     m->site = calloc(sc->n_sites + 1, sizeof *m->site);
     m->site_ambient_c = calloc(sc->n_sites + 1, sizeof *m->site_ambient_c);
-    if (!m->site || !m->site_ambient_c)
+    m->site_daily_cos = calloc((size_t)sc->n_sites * 24 + 1, sizeof *m->site_daily_cos);
+    m->wx_clock = calloc(1, sizeof *m->wx_clock);
+    if (!m->site || !m->site_ambient_c || !m->site_daily_cos || !m->wx_clock)
         return false;
+    m->wx_clock->jan1 = m->wx_clock->next_jan1 = INT64_MIN;     /* no year yet */
+    for (uint32_t s = 0; s < sc->n_sites; s++)
+        if (sc->sites[s].weather.kind == DCSIM_WEATHER_SEASONAL)
+            weather_daily_table(&sc->sites[s].weather, &m->site_daily_cos[(size_t)s * 24]);
     for (uint32_t s = 0; s < sc->n_sites; s++) {
         site_state *st = &m->site[s];
         st->cap = 1.0;
@@ -284,11 +302,25 @@ static bool make_buildings(dcsim_model *m)
     m->crew_busy = calloc(nb + 1, sizeof *m->crew_busy);
     m->install_q = calloc(nb + 1, sizeof *m->install_q);
     m->bld_model_lit = calloc((size_t)nb * sc->n_rack_models + 1, sizeof *m->bld_model_lit);
+    m->bld_pue_as = calloc(nb + 1, sizeof *m->bld_pue_as);
     if (!m->bld_pue || !m->bld_it_w || !m->bld_energized || !m->bld_assigned ||
         !m->bld_reserved || !m->bld_assigned_w ||
         !m->bld_pue_table || !m->bld_ready || !m->crew_busy || !m->install_q ||
-        !m->bld_model_lit)
+        !m->bld_model_lit || !m->bld_pue_as)
         return false;
+    /* Buildings of a site with the same PUE table have the same PUE every hour: the hourly
+     * tick reads it once (Abilene's eight halls share one table). */
+    for (uint32_t b = 0; b < nb; b++) {
+        const dcsim_building *bd = &sc->buildings[b];
+        m->bld_pue_as[b] = b;
+        for (uint32_t a = 0; a < b && m->bld_pue_as[b] == b; a++) {
+            const dcsim_building *ad = &sc->buildings[a];
+            if (ad->site == bd->site && ad->n_pue && ad->n_pue == bd->n_pue &&
+                memcmp(ad->pue_ambient_c, bd->pue_ambient_c, bd->n_pue * sizeof(double)) == 0 &&
+                memcmp(ad->pue_value, bd->pue_value, bd->n_pue * sizeof(double)) == 0)
+                m->bld_pue_as[b] = a;
+        }
+    }
     /* Pools may not take the positions that single-building deliveries were promised. */
     for (uint32_t i = 0; i < sc->n_deliveries; i++)
         if (sc->deliveries[i].n_buildings == 1)
@@ -432,7 +464,8 @@ void model_destroy(dcsim_model *m)
                       m->storage_ids,
                       m->site, m->bld_pue, m->bld_it_w, m->bld_energized, m->bld_assigned, m->bld_reserved, m->bld_assigned_w,
                       m->bld_pue_table, m->bld_ready, m->crew_busy, m->install_q,
-                      m->site_ambient_c, m->bld_model_lit, m->dl_next, m->dl_first_rack, m->dl_t0, m->racks};
+                      m->site_ambient_c, m->site_daily_cos, m->wx_clock, m->bld_pue_as,
+                      m->bld_model_lit, m->dl_next, m->dl_first_rack, m->dl_t0, m->racks};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     free(m);

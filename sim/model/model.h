@@ -209,6 +209,10 @@ typedef struct dcsim_model {
     bool *crew_busy;
     rack_queue *install_q;
     double *site_ambient_c;
+    double *site_daily_cos;      /* per site x 24: the daily term of seasonal weather */
+    struct weather_clock *wx_clock;  /* the hourly tick's year bounds (weather.h) */
+    uint32_t *bld_pue_as;        /* per building: an earlier one at its site with the same
+                                  * PUE table (so the same PUE), or itself */
 
     /* deliveries */
     gsl_rng **slip_rng, **comm_rng;
@@ -221,9 +225,14 @@ typedef struct dcsim_model {
     uint64_t next_seq;
     uint32_t n_delivered, n_installed, n_commissioning, n_unplaced;
     uint64_t gpus_energized;
+    /* Moves whenever a rack is delivered, installed, lit or switched off: the milestone
+     * metrics other than facility and supply power change with it and only with it. */
+    uint64_t rack_epoch;
 
     /* what the last state change was, for milestone causes */
-    char trigger[96];
+    const char *trigger_kind;    /* "power", "building", "install", "delivery", "weather" */
+    const char *trigger_name;    /* the element, or NULL ("weather"); model_trigger formats
+                                  * them only when a milestone reads them */
     int32_t trigger_act;         /* activity behind the trigger, or -1 */
     uint32_t power_source;       /* source whose change is being balanced, or UINT32_MAX */
     bool power_is_capacity;      /* ... and the change is new capacity (a tranche online) */
@@ -408,6 +417,14 @@ double gate_it_w(const dcsim_model *m, uint32_t site);
 double gate_rack_power_w(const dcsim_model *m, const dcsim_rack_model *rm, double u);
 
 /* model.c */
+/* The trigger as "kind:name" ("power:grid", "weather") into buf. */
+const char *model_trigger(const dcsim_model *m, char *buf, size_t n);
+/* Set the trigger: what the last state change was, for milestone causes. */
+static inline void model_set_trigger(dcsim_model *m, const char *kind, const char *name)
+{
+    m->trigger_kind = kind;
+    m->trigger_name = name;
+}
 void model_schedule(dcsim_model *m, int64_t t, uint32_t kind, uint32_t target);
 
 /* One stream per random element, named so that adding or changing another element never

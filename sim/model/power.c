@@ -47,7 +47,7 @@ static void changed(dcsim_model *m, uint32_t s)
 {
     const dcsim_source *src = &m->sc->sources[s];
     power_site_supply(m, src->site);
-    snprintf(m->trigger, sizeof m->trigger, "power:%s", src->name);
+    model_set_trigger(m, "power", src->name);
     m->trigger_act = (int32_t)src->activity;
     m->power_source = s;
     gate_balance(m, src->site);
@@ -219,18 +219,22 @@ void power_hour(dcsim_model *m)
     model_touch(m);
     ledger_hour(m, unix_now);
     for (uint32_t s = 0; s < sc->n_sites; s++)
-        m->site_ambient_c[s] = weather_ambient_c(&sc->sites[s].weather, unix_now);
+        m->site_ambient_c[s] = weather_ambient_tick(&sc->sites[s].weather, unix_now,
+                                                    m->wx_clock,
+                                                    &m->site_daily_cos[(size_t)s * 24]);
     for (uint32_t b = 0; b < sc->n_buildings; b++)
         if (sc->buildings[b].n_pue)
-            m->bld_pue[b] = dcsim_table_eval(&m->bld_pue_table[b],
-                                             m->site_ambient_c[sc->buildings[b].site]);
+            m->bld_pue[b] = m->bld_pue_as[b] < b
+                                ? m->bld_pue[m->bld_pue_as[b]]
+                                : dcsim_table_eval(&m->bld_pue_table[b],
+                                                   m->site_ambient_c[sc->buildings[b].site]);
     gate_reweigh(m);        /* PUE moved: the demand terms follow */
     for (uint32_t s = 0; s < sc->n_sources; s++)
         if (sc->sources[s].type == DCSIM_SOURCE_PPA)
             m->src_cf[s] = ppa_factor(&sc->sources[s], unix_now);
     for (uint32_t s = 0; s < sc->n_sites; s++)
         power_site_supply(m, s);
-    snprintf(m->trigger, sizeof m->trigger, "%s", "weather");
+    model_set_trigger(m, "weather", NULL);
     m->trigger_act = -1;
     gate_balance_all(m);
     int64_t next = weather_next_hour(unix_now) - sc->start_unix;

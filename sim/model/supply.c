@@ -86,7 +86,7 @@ static void try_install(dcsim_model *m, uint32_t b)
 void supply_building_ready(dcsim_model *m, uint32_t b)
 {
     m->bld_ready[b] = true;
-    snprintf(m->trigger, sizeof m->trigger, "building:%s", m->sc->buildings[b].name);
+    model_set_trigger(m, "building", m->sc->buildings[b].name);
     m->trigger_act = (int32_t)m->sc->buildings[b].activity;
     try_install(m, b);
 }
@@ -101,6 +101,7 @@ void supply_arrive(dcsim_model *m, uint32_t i)
     model_touch(m);
     r->t_delivered = now;
     m->n_delivered++;
+    m->rack_epoch++;
     ledger_rack_delivered(m, ri);
     if (k == 0) {
         char planned[32];
@@ -119,7 +120,7 @@ void supply_arrive(dcsim_model *m, uint32_t i)
             m->dl_shift[i] += (int64_t)llround(DCSIM_MONTH_S / dl->per_month * c / (1 - c));
         model_schedule(m, arrival(m, i, k + 1), EV_ARRIVE, i);
     }
-    snprintf(m->trigger, sizeof m->trigger, "delivery:%s", dl->name);
+    model_set_trigger(m, "delivery", dl->name);
     m->trigger_act = -1;
     uint32_t b = place(m, dl);
     if (b == UINT32_MAX) {
@@ -147,8 +148,9 @@ void supply_install_done(dcsim_model *m, uint32_t b)
     m->racks[r].state = RACK_COMMISSIONING;
     m->n_installed++;
     m->n_commissioning++;
+    m->rack_epoch++;
     m->crew_busy[b] = false;
-    snprintf(m->trigger, sizeof m->trigger, "install:%s", m->sc->buildings[b].name);
+    model_set_trigger(m, "install", m->sc->buildings[b].name);
     m->trigger_act = -1;
     model_schedule(m, now + model_draw_el(m, DCSIM_DRIVER_DELIVERY, i,
                                           &m->sc->deliveries[i].commissioning, m->comm_rng[i]),

@@ -79,6 +79,44 @@ double weather_ambient_c(const dcsim_weather *w, int64_t unix_s)
     return NAN;
 }
 
+void weather_daily_table(const dcsim_weather *w, double daily[24])
+{
+    double two_pi = 2.0 * M_PI;
+    for (int h = 0; h < 24; h++) {
+        double hour_frac = (double)(h * DCSIM_HOUR_S) / DCSIM_HOUR_S;
+        daily[h] = cos(two_pi * (hour_frac - w->hottest_hour) / 24.0);
+    }
+}
+
+double weather_ambient_tick(const dcsim_weather *w, int64_t unix_s, weather_clock *clk,
+                            const double daily[24])
+{
+    if (unix_s % DCSIM_HOUR_S != 0)
+        return weather_ambient_c(w, unix_s);
+    if (unix_s < clk->jan1 || unix_s >= clk->next_jan1) {
+        int64_t days = unix_s / DCSIM_DAY_S - (unix_s % DCSIM_DAY_S < 0);
+        int64_t y;
+        unsigned mo, d;
+        dcsim_civil_from_days(days, &y, &mo, &d);
+        clk->jan1 = dcsim_days_from_civil(y, 1, 1) * DCSIM_DAY_S;
+        clk->next_jan1 = dcsim_days_from_civil(y + 1, 1, 1) * DCSIM_DAY_S;
+    }
+    int64_t since = unix_s - clk->jan1, sod = since % DCSIM_DAY_S;
+    switch (w->kind) {
+    case DCSIM_WEATHER_SEASONAL: {
+        double doy_frac = (double)since / DCSIM_DAY_S;
+        double two_pi = 2.0 * M_PI;
+        return w->mean_c
+               + w->seasonal_amp_c * cos(two_pi * (doy_frac - w->hottest_doy) / 365.25)
+               + w->daily_amp_c * daily[sod / DCSIM_HOUR_S];
+    }
+    case DCSIM_WEATHER_TRACE:
+        return w->trace_c[(uint64_t)(since / DCSIM_HOUR_S) % w->n_trace];
+    default:
+        return weather_ambient_c(w, unix_s);
+    }
+}
+
 double weather_hourly(const double *v, uint32_t n, int64_t unix_s)
 {
     DCSIM_ASSERT(v != NULL && n > 0);   /* the loader requires a series */

@@ -129,7 +129,14 @@ dcsim_status dcsim_recorder_init(dcsim_recorder *rec, const dcsim_scenario *sc)
         if (!rec->col_names[c])
             return DCSIM_ENOMEM;
     }
+    /* Milestones on racks, GPUs or energized IT can only be reached when a rack moves: the
+     * check after every event (most are failures, repairs, job steps) can skip the rest. */
+    rec->by_racks = true;
+    rec->seen_epoch = UINT64_MAX;
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
+        dcsim_metric mt = sc->milestones[i].metric;
+        rec->by_racks = rec->by_racks && mt != DCSIM_METRIC_FACILITY_MW &&
+                        mt != DCSIM_METRIC_SUPPLY_MW;
         rec->ms_time[i] = rec->ms_plan_time[i] = -1;
         rec->ms_net[i] = rec->ms_slip_usd[i] = NAN;
     }
@@ -277,6 +284,9 @@ void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now
     /* Called after every event: once all are reached there is nothing to look at. */
     if (rec->n_reached == rec->sc->n_milestones)
         return;
+    if (rec->by_racks && m->rack_epoch == rec->seen_epoch)
+        return;
+    rec->seen_epoch = m->rack_epoch;
     for (uint32_t i = 0; i < rec->sc->n_milestones; i++) {
         if (rec->ms_time[i] >= 0)
             continue;
@@ -288,10 +298,11 @@ void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now
             continue;
         rec->ms_time[i] = now;
         rec->n_reached++;
-        snprintf(rec->ms_cause[i], sizeof rec->ms_cause[i], "%s", m->trigger);
+        model_trigger(m, rec->ms_cause[i], sizeof rec->ms_cause[i]);
         activity_path(m, m->trigger_act, rec->ms_path[i], sizeof rec->ms_path[i]);
         dcsim_eventlog_add(log, now, "milestone", ms->name, "%s; slip %.2f d; cause %s",
-                           ms->condition, (double)(now - ms->planned_s) / 86400.0, m->trigger);
+                           ms->condition, (double)(now - ms->planned_s) / 86400.0,
+                           rec->ms_cause[i]);
     }
 }
 

@@ -20,6 +20,8 @@ typedef struct dcsim_recorder {
     char **col_names;            /* owned */
     int64_t *ms_time;            /* per milestone, -1 until reached */
     uint32_t n_reached;          /* milestones with ms_time >= 0 */
+    bool by_racks;               /* every milestone counts racks, GPUs or energized IT */
+    uint64_t seen_epoch;         /* the model's rack_epoch at the last check */
     char (*ms_cause)[96];
     char (*ms_path)[512];
     /* economics: the ledger's net (USD) when each milestone was reached (at the horizon when

@@ -219,8 +219,8 @@ static void permission_denied(void **state)
 }
 
 /* dcsim run's closing lines: the events handled, then the timings that bench/run.sh reads
- * ("simulated in S s (R events/s); set up in S s, written in S s"). The events must be
- * summary.csv's, and the rate the events over the loop's time. */
+ * ("simulated in S s (R events/s); planned twin in S s; set up in S s, written in S s"). The
+ * events must be summary.csv's, and the rate the events over the loop's own time. */
 static void run_prints_its_timings(void **state)
 {
     const char *tmp = *state;
@@ -233,20 +233,21 @@ static void run_prints_its_timings(void **state)
     assert_non_null(p);
     char line[512];
     unsigned long long events = 0;
-    double sim_s = -1, rate = -1, setup_s = -1, write_s = -1;
+    double sim_s = -1, rate = -1, twin_s = -1, setup_s = -1, write_s = -1;
     int timing_lines = 0;
     while (fgets(line, sizeof line, p)) {
         char name[128];
         if (sscanf(line, "dcsim %*s %127[^,], seed %*u, %llu events", name, &events) == 2)
             continue;
-        if (sscanf(line, "simulated in %lf s (%lf events/s); set up in %lf s, written in %lf s",
-                   &sim_s, &rate, &setup_s, &write_s) == 4)
+        if (sscanf(line, "simulated in %lf s (%lf events/s); planned twin in %lf s; set up in "
+                         "%lf s, written in %lf s",
+                   &sim_s, &rate, &twin_s, &setup_s, &write_s) == 5)
             timing_lines++;
     }
     assert_int_equal(pclose(p), 0);
     assert_int_equal(timing_lines, 1);
     assert_true(events > 0);
-    assert_true(sim_s > 0 && setup_s >= 0 && write_s >= 0);
+    assert_true(sim_s > 0 && twin_s >= 0 && setup_s >= 0 && write_s >= 0);
     /* The rate is printed to 3 significant digits from the unrounded time. */
     tu_close(rate, (double)events / sim_s, 0.01 * rate + 1e3 / sim_s);
     assert_true(snprintf(summary, sizeof summary, "%s/summary.csv", out) <

@@ -54,6 +54,9 @@ double dcsim_dist_draw(const dcsim_dist *d, gsl_rng *r);
 
 /* Analytic mean and variance (for the truncated normal, those of the truncated law). */
 double dcsim_dist_mean(const dcsim_dist *d);
+
+/* Whether d is `fixed`: its draw is its value and takes nothing from the stream. */
+bool dcsim_dist_is_fixed(const dcsim_dist *d);
 double dcsim_dist_variance(const dcsim_dist *d);
 
 /* Parameter check; see dcsim_dist_type.check. */

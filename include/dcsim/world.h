@@ -74,6 +74,9 @@ void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t);
  * only). Runs that are fixed or stop at the milestones never have one. */
 void dcsim_world_no_plan(dcsim_world *w);
 
+/* Wall-clock seconds dcsim_world_run spent on the planned twin (0 without one). */
+double dcsim_world_plan_seconds(const dcsim_world *w);
+
 /* Before dcsim_world_run: keep no event log (a run whose events.csv is never written). */
 void dcsim_world_no_events(dcsim_world *w);
 

@@ -32,6 +32,7 @@ struct dcsim_world {
     int64_t stop_after;
     bool need_jobs, quiet;
     bool quiet_twin;            /* this run's twin is to be quiet */
+    double plan_wall_s;         /* wall-clock seconds its twin took */
 };
 
 /* The ledger's figures now: the model is brought up to now first (touching splits an
@@ -122,6 +123,18 @@ void dcsim_world_destroy(dcsim_world *w)
     free(w);
 }
 
+/* The net (USD) per sample row of a run, from its series. */
+static void net_series(const dcsim_world *w, double *out)
+{
+    long cs = dcsim_world_column(w, "stranded_cost_musd"),
+         ci = dcsim_world_column(w, "idle_cost_musd"),
+         ce = dcsim_world_column(w, "energy_cost_musd"),
+         cv = dcsim_world_column(w, "value_delivered_musd");
+    for (uint32_t r = 0; r < w->rec.row; r++)
+        out[r] = 1e6 * (dcsim_world_value(w, r, cs) + dcsim_world_value(w, r, ci) +
+                        dcsim_world_value(w, r, ce) - dcsim_world_value(w, r, cv));
+}
+
 static bool all_reached(const dcsim_world *w)
 {
     return w->rec.n_reached == w->sc->n_milestones;
@@ -136,6 +149,45 @@ static double finish_or_horizon(const dcsim_world *w, uint32_t job)
 {
     int64_t t = dcsim_world_job_finish(w, job);
     return (double)(t >= 0 ? t : w->sc->horizon_s);
+}
+
+/* Whether the planned schedule is the run's own: every buildout duration fixed (a fixed draw
+ * takes nothing from its stream, so the twin would draw the same numbers), no stage that may
+ * fail, no risk that may fire. Then the twin is not run: it would be the run again. */
+static bool plan_is_run(const dcsim_scenario *sc)
+{
+    for (uint32_t a = 0; a < sc->n_activities; a++)
+        if (!dcsim_dist_is_fixed(&sc->activities[a].duration) || sc->activities[a].fail_prob > 0)
+            return false;
+    for (uint32_t t = 0; t < sc->n_tranches; t++)
+        if (!dcsim_dist_is_fixed(&sc->tranches[t].delay))
+            return false;
+    for (uint32_t i = 0; i < sc->n_deliveries; i++)
+        if (!dcsim_dist_is_fixed(&sc->deliveries[i].slip) ||
+            !dcsim_dist_is_fixed(&sc->deliveries[i].commissioning))
+            return false;
+    for (uint32_t r = 0; r < sc->n_risks; r++)
+        if (dcsim_risk_run_probability(&sc->risks[r], sc->risks[r].mitigated) > 0)
+            return false;
+    return true;
+}
+
+/* The run is its own plan: no slip to cost, and its own series stands for the twin's. */
+static dcsim_status plan_of_itself(dcsim_world *w, dcsim_diag *d)
+{
+    for (uint32_t i = 0; i < w->sc->n_milestones; i++) {
+        w->rec.ms_slip_usd[i] = 0;
+        w->rec.ms_plan_time[i] = w->rec.ms_time[i];
+    }
+    w->rec.slip_usd = w->rec.job_slip_usd = 0;
+    if (!w->plan_series)
+        return DCSIM_OK;
+    w->plan_rows = w->rec.row;
+    w->plan_net = malloc((w->plan_rows + 1) * sizeof *w->plan_net);
+    if (!w->plan_net)
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    net_series(w, w->plan_net);
+    return DCSIM_OK;
 }
 
 /* Whether every job worth something a day has finished (or the twin can stop regardless). */
@@ -213,13 +265,7 @@ static dcsim_status run_plan(dcsim_world *w, double net_end, dcsim_diag *d)
         dcsim_world_destroy(p);
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    long cs = dcsim_world_column(p, "stranded_cost_musd"),
-         ci = dcsim_world_column(p, "idle_cost_musd"),
-         ce = dcsim_world_column(p, "energy_cost_musd"),
-         cv = dcsim_world_column(p, "value_delivered_musd");
-    for (uint32_t r = 0; r < w->plan_rows; r++)
-        w->plan_net[r] = 1e6 * (dcsim_world_value(p, r, cs) + dcsim_world_value(p, r, ci) +
-                                dcsim_world_value(p, r, ce) - dcsim_world_value(p, r, cv));
+    net_series(p, w->plan_net);
     dcsim_world_destroy(p);
     return DCSIM_OK;
 }
@@ -271,7 +317,12 @@ dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
             w->model->led.mark_usd[k] = f.net;
     if (w->no_plan || w->model->fix_kind >= 0 || w->model->fix_all)
         return DCSIM_OK;
-    return run_plan(w, f.net, d);
+    if (plan_is_run(sc))
+        return plan_of_itself(w, d);
+    double t0 = dcsim_wall_s();
+    dcsim_status st = run_plan(w, f.net, d);
+    w->plan_wall_s = dcsim_wall_s() - t0;
+    return st;
 }
 
 dcsim_status dcsim_world_write(const dcsim_world *w, const char *dir, const char *command_line,
@@ -403,4 +454,9 @@ void dcsim_world_quiet_plan(dcsim_world *w)
 void dcsim_world_no_events(dcsim_world *w)
 {
     w->log.off = true;
+}
+
+double dcsim_world_plan_seconds(const dcsim_world *w)
+{
+    return w->plan_wall_s;
 }

@@ -422,6 +422,11 @@ double dcsim_dist_draw(const dcsim_dist *d, gsl_rng *r)
     return x;
 }
 
+bool dcsim_dist_is_fixed(const dcsim_dist *d)
+{
+    return d->type == &fixed_type;
+}
+
 double dcsim_dist_mean(const dcsim_dist *d)
 {
     DCSIM_ASSERT(d != NULL && d->type != NULL);

@@ -139,9 +139,9 @@ static void check_energy(const dcsim_model *m)
                     "losses %.6g J (off by %.3g J)",
                  m->supplied_j, m->facility_j, change, m->battery_loss_j, balance);
     /* The ledger's dispatch hands every joule drawn to a source (or to none). */
-    double by_source = m->led.unsourced_j;
+    double by_source = ledger_unsourced_j(m);
     for (uint32_t s = 0; s < sc->n_sources; s++)
-        by_source += m->led.src_j[s];
+        by_source += ledger_source_j(m, s);
     if (!(fabs(by_source - m->supplied_j) <= 1e-6 * m->supplied_j + 1.0))
         violated(m, "energy dispatched to sources %.6g J != drawn %.6g J", by_source,
                  m->supplied_j);

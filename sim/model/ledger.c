@@ -20,9 +20,21 @@ bool ledger_create(dcsim_model *m)
     L->src_usd = calloc(sc->n_sources + 1, sizeof *L->src_usd);
     L->site_src_first = calloc(sc->n_sites + 2, sizeof *L->site_src_first);
     L->site_src = calloc(sc->n_sources + 1, sizeof *L->site_src);
-    if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src)
+    L->take_w = calloc(sc->n_sources + 1, sizeof *L->take_w);
+    size_t ns = sc->n_sites + 1;
+    L->site_load_w = calloc(ns, sizeof *L->site_load_w);
+    L->site_supply_w = calloc(ns, sizeof *L->site_supply_w);
+    L->site_short_w = calloc(ns, sizeof *L->site_short_w);
+    L->site_pending_s = calloc(ns, sizeof *L->site_pending_s);
+    L->site_epoch = calloc(ns, sizeof *L->site_epoch);
+    L->site_seen = calloc(ns, sizeof *L->site_seen);
+    if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src || !L->take_w ||
+        !L->site_load_w || !L->site_supply_w || !L->site_short_w || !L->site_pending_s ||
+        !L->site_epoch || !L->site_seen)
         return false;
-    /* Each site's firm sources, in scenario order (dispatch picks the order by price). */
+    for (uint32_t s = 0; s < sc->n_sites; s++)
+        L->site_epoch[s] = 1;   /* no split yet (site_seen 0) */
+    /* Each site's firm sources (order_sources puts them in merit order). */
     for (uint32_t s = 0; s < sc->n_sources; s++)
         if (sc->sources[s].type != DCSIM_SOURCE_STORAGE)
             L->site_src_first[sc->sources[s].site + 1]++;
@@ -51,6 +63,13 @@ void ledger_destroy(dcsim_model *m)
     free(L->src_usd);
     free(L->site_src_first);
     free(L->site_src);
+    free(L->take_w);
+    free(L->site_load_w);
+    free(L->site_supply_w);
+    free(L->site_short_w);
+    free(L->site_pending_s);
+    free(L->site_epoch);
+    free(L->site_seen);
     free(L->mark_usd);
 }
 
@@ -59,12 +78,41 @@ void ledger_begin(dcsim_model *m)
     ledger_hour(m, m->sc->start_unix);
 }
 
+static int merit_rank(const dcsim_model *m, uint32_t s);
+
+/* Each site's sources in merit order at this hour's prices (stable: scenario order within a
+ * rank), so that dispatch is one pass. */
+static void order_sources(dcsim_model *m)
+{
+    ledger *L = &m->led;
+    for (uint32_t site = 0; site < m->sc->n_sites; site++) {
+        uint32_t a = L->site_src_first[site], b = L->site_src_first[site + 1];
+        for (uint32_t i = a + 1; i < b; i++) {      /* insertion sort: a handful each */
+            uint32_t s = L->site_src[i], j = i;
+            for (; j > a && merit_rank(m, L->site_src[j - 1]) > merit_rank(m, s); j--)
+                L->site_src[j] = L->site_src[j - 1];
+            L->site_src[j] = s;
+        }
+    }
+}
+
+static void book(dcsim_model *m, uint32_t site);
+
 void ledger_hour(dcsim_model *m, int64_t unix_now)
 {
     const dcsim_economics *e = &m->sc->econ;
-    m->led.grid_usd_per_mwh = e->grid_trace
-                                  ? weather_hourly(e->grid_trace, e->n_grid_trace, unix_now)
-                                  : e->grid_usd_per_mwh;
+    double before = m->led.grid_usd_per_mwh;
+    double now = e->grid_trace ? weather_hourly(e->grid_trace, e->n_grid_trace, unix_now)
+                               : e->grid_usd_per_mwh;
+    if (now == before && unix_now != m->sc->start_unix)
+        return;
+    /* What the sites drew at the old price is booked at it; then the order may change. */
+    for (uint32_t s = 0; s < m->sc->n_sites; s++) {
+        book(m, s);
+        m->led.site_epoch[s]++;
+    }
+    m->led.grid_usd_per_mwh = now;
+    order_sources(m);
 }
 
 static double price_of(const dcsim_model *m, uint32_t s)
@@ -92,24 +140,70 @@ static int merit_rank(const dcsim_model *m, uint32_t s)
     return (t == DCSIM_SOURCE_GRID) == grid_first ? 1 : 2;
 }
 
+/* Book the time the site's current split has held: energy and cost per source. */
+static void book(dcsim_model *m, uint32_t site)
+{
+    ledger *L = &m->led;
+    double dt = L->site_pending_s[site];
+    if (dt <= 0)
+        return;
+    for (uint32_t k = L->site_src_first[site]; k < L->site_src_first[site + 1]; k++) {
+        uint32_t s = L->site_src[k];
+        if (L->take_w[s] > 0) {
+            L->src_j[s] += L->take_w[s] * dt;
+            L->src_usd[s] += L->take_w[s] * dt / J_PER_MWH * price_of(m, s);
+        }
+    }
+    L->unsourced_j += L->site_short_w[site] * dt;
+    L->site_pending_s[site] = 0;
+}
+
+/* The site's load on its sources in merit order (order_sources), each giving what it can
+ * now; dt seconds more of it. A new split only when the load, the supply or the order moved
+ * since the last one (most touches are a failure or a repair that moves neither). */
 static void dispatch(dcsim_model *m, uint32_t site, double load_w, double dt)
 {
     ledger *L = &m->led;
-    uint32_t a = L->site_src_first[site], b = L->site_src_first[site + 1];
-    for (int rank = 0; rank < 3 && load_w > 0; rank++)
-        for (uint32_t k = a; k < b && load_w > 0; k++) {
+    if (load_w != L->site_load_w[site] || L->site_epoch[site] != L->site_seen[site] ||
+        m->site[site].supply_w != L->site_supply_w[site]) {
+        book(m, site);
+        L->site_load_w[site] = load_w;
+        L->site_supply_w[site] = m->site[site].supply_w;
+        L->site_seen[site] = L->site_epoch[site];
+        for (uint32_t k = L->site_src_first[site]; k < L->site_src_first[site + 1]; k++) {
             uint32_t s = L->site_src[k];
-            if (merit_rank(m, s) != rank)
-                continue;
-            double take = fmin(power_source_w(m, s), load_w);
-            if (take <= 0)
-                continue;
-            load_w -= take;
-            L->src_j[s] += take * dt;
-            L->src_usd[s] += take * dt / J_PER_MWH * price_of(m, s);
+            double take = load_w > 0 ? fmin(power_source_w(m, s), load_w) : 0;
+            L->take_w[s] = take > 0 ? take : 0;
+            load_w -= L->take_w[s];
         }
-    if (load_w > 0)
-        L->unsourced_j += load_w * dt;
+        L->site_short_w[site] = load_w > 0 ? load_w : 0;
+    }
+    L->site_pending_s[site] += dt;
+}
+
+double ledger_source_j(const dcsim_model *m, uint32_t s)
+{
+    const ledger *L = &m->led;
+    uint32_t site = m->sc->sources[s].site;
+    return L->src_j[s] + (m->sc->sources[s].type == DCSIM_SOURCE_STORAGE
+                              ? 0 : L->take_w[s] * L->site_pending_s[site]);
+}
+
+/* The cost of source s so far, with the pending time at the current price. */
+static double source_usd(const dcsim_model *m, uint32_t s)
+{
+    const ledger *L = &m->led;
+    uint32_t site = m->sc->sources[s].site;
+    return L->src_usd[s] + L->take_w[s] * L->site_pending_s[site] / J_PER_MWH * price_of(m, s);
+}
+
+double ledger_unsourced_j(const dcsim_model *m)
+{
+    const ledger *L = &m->led;
+    double j = L->unsourced_j;
+    for (uint32_t s = 0; s < m->sc->n_sites; s++)
+        j += L->site_short_w[s] * L->site_pending_s[s];
+    return j;
 }
 
 static inline double u2d(uint64_t x)
@@ -195,19 +289,19 @@ void ledger_read(const dcsim_model *m, ledger_figures *f)
     const ledger *L = &m->led;
     *f = (ledger_figures){0};
     for (uint32_t s = 0; s < sc->n_sources; s++) {
-        double mwh = L->src_j[s] / J_PER_MWH;
+        double mwh = ledger_source_j(m, s) / J_PER_MWH;
         switch (sc->sources[s].type) {
         case DCSIM_SOURCE_GENERATION:
             f->gen_mwh += mwh;
-            f->gen_usd += L->src_usd[s];
+            f->gen_usd += source_usd(m, s);
             break;
         case DCSIM_SOURCE_PPA:
             f->ppa_mwh += mwh;
-            f->ppa_usd += L->src_usd[s];
+            f->ppa_usd += source_usd(m, s);
             break;
         case DCSIM_SOURCE_GRID:
             f->grid_mwh += mwh;
-            f->grid_usd += L->src_usd[s];
+            f->grid_usd += source_usd(m, s);
             break;
         default:
             break;
@@ -218,7 +312,7 @@ void ledger_read(const dcsim_model *m, ledger_figures *f)
     f->fuel_usd = f->fuel_mmbtu * e->fuel_usd_per_mmbtu;
     f->battery_mwh = m->battery_out_j / J_PER_MWH;
     f->battery_usd = f->battery_mwh * e->battery_usd_per_mwh;
-    f->unsourced_mwh = L->unsourced_j / J_PER_MWH;
+    f->unsourced_mwh = ledger_unsourced_j(m) / J_PER_MWH;
     double per_s = e->capital_rate / DCSIM_YEAR_S;
     f->capex = L->capex_usd;
     f->stranded = L->stranded_usd_s * per_s;

@@ -131,7 +131,14 @@ typedef struct ledger {
     uint64_t gpus_stranded;      /* GPUs on those racks */
     double grid_usd_per_mwh;     /* electricity price this hour */
     double gas_usd_per_mwh;      /* fuel cost of a MWh generated on site */
-    uint32_t *site_src_first, *site_src;   /* CSR: each site's non-storage sources */
+    uint32_t *site_src_first, *site_src;   /* CSR: each site's non-storage sources, in merit
+                                            * order at this hour's prices */
+    /* The dispatch of each site holds while its load, its supply and the prices do: the split
+     * (take_w per source) is kept, and the time it held (pending_s) is booked at once when
+     * it changes (or is read). */
+    double *take_w;              /* per source */
+    double *site_load_w, *site_supply_w, *site_short_w, *site_pending_s;
+    uint64_t *site_epoch, *site_seen;      /* bumped by power_site_supply; as of the split */
     /* integrals */
     double stranded_usd_s, idle_usd_s;     /* capital dark x time (USD s) */
     double *src_j, *src_usd;     /* per source: energy supplied and what it cost */
@@ -476,6 +483,16 @@ void ledger_rack_dark(dcsim_model *m, uint32_t rack);
  * memory. */
 bool ledger_marks(dcsim_model *m, const int64_t *t, uint32_t n);
 void ledger_mark(dcsim_model *m, uint32_t k);
+
+/* A site's supply changed (power_site_supply): its dispatch is taken again. */
+static inline void ledger_supply_changed(dcsim_model *m, uint32_t site)
+{
+    m->led.site_epoch[site]++;
+}
+/* Energy source s supplied so far (J), and what no source covered, with the time the
+ * current dispatch has held. */
+double ledger_source_j(const dcsim_model *m, uint32_t s);
+double ledger_unsourced_j(const dcsim_model *m);
 
 /* The ledger's figures up to last_change, in US dollars (and MWh, MMBtu, GPU-hours). */
 typedef struct ledger_figures {

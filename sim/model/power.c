@@ -40,6 +40,7 @@ void power_site_supply(dcsim_model *m, uint32_t site)
         if (m->sc->sources[s].site == site)
             w += power_source_w(m, s);
     m->site[site].supply_w = w;
+    ledger_supply_changed(m, site);
 }
 
 /* Set the trigger for milestone causes, then re-balance the source's site. */

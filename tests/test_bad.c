@@ -759,6 +759,17 @@ static void runs_over_limit(void **state)
     expect_refusal(s, args, frags);
 }
 
+static void cost_runs_not_a_number(void **state)
+{
+    const suite *s = *state;
+    const char *args[] = {"mc", s->valid, "-n", "10", "--cost-runs", "half", "-o", "out", NULL};
+    const char *frags[] = {"--cost-runs needs a number of runs from 0", NULL};
+    expect_refusal(s, args, frags);
+    const char *run_args[] = {"run", s->valid, "--cost-runs", "5", "-o", "out", NULL};
+    const char *run_frags[] = {"'--cost-runs' goes with 'mc'", NULL};
+    expect_refusal(s, run_args, run_frags);
+}
+
 /* The Monte Carlo's bands beyond the exact budget: 20 years hourly is 175,321 steps, whose
  * histograms would take 12 GiB, above DCSIM_MC_MAX_BAND_BYTES. */
 static void mc_bands_over_limit(void **state)
@@ -920,6 +931,7 @@ int main(void)
         cmocka_unit_test(set_without_equals),
         cmocka_unit_test(unknown_option),
         cmocka_unit_test(unknown_command),
+        cmocka_unit_test(cost_runs_not_a_number),
         cmocka_unit_test(runs_over_limit),
         cmocka_unit_test(mc_bands_over_limit),
         cmocka_unit_test(sweep_points_over_limit),

@@ -237,6 +237,42 @@ static void monte_carlo_cost_of_slip(void **state)
     dcsim_scenario_free(sc);
 }
 
+/* Only the first cost_runs replications are priced (each takes a planned twin): the others'
+ * columns are empty, and the quantiles are over the priced ones. */
+static void monte_carlo_prices_the_first_runs(void **state)
+{
+    (void)state;
+    char src[4096];
+    tu_src_path("tests/scenarios/econ.yaml", src, sizeof src);
+    const char *sets[] = {"risks.late.probability=1"};
+    dcsim_scenario *sc = NULL;
+    dcsim_diag d;
+    assert_int_equal(dcsim_scenario_load(src, sets, 1, false, 0, &sc, &d), DCSIM_OK);
+    dcsim_mc_opts o = {.runs = 12, .threads = 2, .driver_runs = 3, .cost_runs = 5};
+    dcsim_mc *mc = NULL;
+    assert_int_equal(dcsim_mc_run(sc, &o, &mc, &d), DCSIM_OK);
+    assert_int_equal(dcsim_mc_cost_runs(mc), 5);
+    char *dir = tu_mkdtemp();
+    assert_int_equal(dcsim_mc_write(mc, dir, "test", &d), DCSIM_OK);
+    dcsim_csv_table *t = tu_read_csv(dir, "runs.csv");
+    assert_int_equal(t->n_rows, 13);
+    for (size_t r = 1; r < t->n_rows; r++) {
+        if (r <= 5)
+            tu_close(tu_num(t, r, "lit_slip_cost_musd"), slip_by_hand(), DOLLAR);
+        else
+            assert_string_equal(tu_field(t, r, "lit_slip_cost_musd"), "");
+    }
+    dcsim_csv_free(t);
+    t = tu_read_csv(dir, "milestones.csv");
+    assert_string_equal(tu_field(t, 1, "slip_cost_runs"), "5");
+    tu_close(tu_num(t, 1, "slip_cost_p50_musd"), slip_by_hand(), DOLLAR);
+    dcsim_csv_free(t);
+    tu_rm_tree(dir);
+    free(dir);
+    dcsim_mc_free(mc);
+    dcsim_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +283,7 @@ int main(void)
         cmocka_unit_test(cost_of_slip_against_plan),
         cmocka_unit_test(training_run_late),
         cmocka_unit_test(monte_carlo_cost_of_slip),
+        cmocka_unit_test(monte_carlo_prices_the_first_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

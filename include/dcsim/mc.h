@@ -27,6 +27,9 @@ typedef struct dcsim_mc_opts {
                                   * milestone's 3 most critical, then the most critical */
     bool skip_drivers;           /* no slip contributions (sweeps need grades only) */
     bool skip_costs;             /* no planned twins, so no cost of slip (sweeps) */
+    uint64_t cost_runs;          /* replications priced against their planned twin, the
+                                  * first ones (0: min(runs, 500)); never fewer than the
+                                  * drivers re-run. A twin doubles a replication's work. */
     bool until_stable;           /* stop once every milestone's P80 moved < 1 day over the
                                   * last 3 batches of `batch` runs (runs is then the cap) */
     uint32_t batch;              /* 0: 100 */
@@ -72,8 +75,9 @@ typedef struct dcsim_mc_grade {
 } dcsim_mc_grade;
 void dcsim_mc_grade_of(const dcsim_mc *mc, uint32_t milestone, dcsim_mc_grade *g);
 
-/* The P10, P50 and P90 of a milestone's cost of slip over the runs, in US dollars (NaN
- * without planned twins). */
+/* The P10, P50 and P90 of a milestone's cost of slip over the priced runs, in US dollars
+ * (NaN without planned twins), and how many runs were priced. */
+uint64_t dcsim_mc_cost_runs(const dcsim_mc *mc);
 void dcsim_mc_slip_cost(const dcsim_mc *mc, uint32_t milestone, double q[3]);
 
 /* Criticality of driver `name` ("stage:grid.substation") for a milestone, or 0. */

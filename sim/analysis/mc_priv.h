@@ -70,6 +70,7 @@ struct dcsim_mc {
     double *contrib;             /* [ms n_drivers + d]: P80 slip change in days, NaN if none */
     double *contrib_usd;         /* [ms n_drivers + d]: change of the cost of slip at the
                                   * confidence, USD, NaN if none */
+    uint64_t cost_runs;          /* replications 0 .. cost_runs-1 have a planned twin */
     uint64_t n;                  /* replications completed: 0 .. n-1 (<= o.runs) */
     uint64_t span;               /* slots 0 .. span-1 may hold results (run in a range or
                                   * unpacked), for dcsim_mc_free */

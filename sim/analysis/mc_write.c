@@ -131,7 +131,7 @@ static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag
         "milestone", "metric", "threshold", "planned", "p10", "p50", "p80", "p90",
         "mean_slip_days", "p_on_time", "p_never", "confidence", "slip_at_confidence_days",
         "grade", "p_power_limited", "runs", "slip_cost_p10_musd", "slip_cost_p50_musd",
-        "slip_cost_p90_musd"};
+        "slip_cost_p90_musd", "slip_cost_runs"};
     dcsim_csvw_row(w, cols, sizeof cols / sizeof *cols);
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
         const dcsim_milestone *m = &sc->milestones[i];
@@ -159,6 +159,7 @@ static dcsim_status write_grades(const dcsim_mc *mc, const char *dir, dcsim_diag
         dcsim_mc_slip_cost(mc, i, q);
         for (int k = 0; k < 3; k++)
             dcsim_csvw_f64(w, q[k] / 1e6, 6);
+        dcsim_csvw_i64(w, (int64_t)dcsim_mc_cost_runs(mc));
         dcsim_csvw_endrow(w);
     }
     return dcsim_csvw_close(w, d);
@@ -339,6 +340,8 @@ static dcsim_status write_meta(const dcsim_mc *mc, const char *dir, const char *
     dcsim_csvw_kv(w, "bands", "%s", mc->exact ? "exact" : "histogram");
     /* 0: slip contributions were not measured */
     dcsim_csvw_kv(w, "driver_runs", "%u", mc->partial ? 0 : mc->driver_runs);
+    /* runs priced against their planned twin (the cost of slip): the first ones */
+    dcsim_csvw_kv(w, "cost_runs", "%llu", (unsigned long long)dcsim_mc_cost_runs(mc));
     dcsim_csvw_kv(w, "start", "%s", dcsim_format_date(sc->start_unix, buf, sizeof buf));
     dcsim_csvw_kv(w, "horizon_s", "%lld", (long long)sc->horizon_s);
     dcsim_csvw_kv(w, "sample_s", "%lld", (long long)sc->sample_s);

@@ -54,6 +54,8 @@ static const char usage_text[] =
     "                        depend on it\n"
     "      --until-stable    mc: stop once every milestone's P80 moved < 1 day over the last\n"
     "                        3 batches of 100 runs (-n is then the most it will run)\n"
+    "      --cost-runs N     mc: price the first N runs against their planned schedule (the\n"
+    "                        cost of slip; default 500, 0 for every run)\n"
     "      --mitigated       run, mc, validate: apply every risk's mitigation (a sweep\n"
     "                        varies risks.NAME.mitigated=false,true instead)\n"
     "  -q, --quiet           print nothing but errors (and no progress bar)\n"
@@ -79,6 +81,7 @@ typedef struct cli_opts {
     bool force;
     bool until_stable;
     bool mitigated;
+    uint64_t cost_runs;         /* --cost-runs: 0 the default, UINT64_MAX every run */
     uint64_t runs;
     unsigned threads;
     const char **sets;
@@ -116,13 +119,15 @@ static int parse_args(int argc, char **argv, cli_opts *o)
         const char *val = NULL;
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
             strcmp(a, "--set") == 0 || strcmp(a, "-n") == 0 || strcmp(a, "--runs") == 0 ||
-            strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--vary") == 0) {
+            strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0 ||
+            strcmp(a, "--cost-runs") == 0 || strcmp(a, "--vary") == 0) {
             if (i + 1 >= argc)
                 return usage_error("option '%s' needs a value", a);
             val = argv[++i];
         } else if (strncmp(a, "--output=", 9) == 0 || strncmp(a, "--seed=", 7) == 0 ||
                    strncmp(a, "--set=", 6) == 0 || strncmp(a, "--runs=", 7) == 0 ||
-                   strncmp(a, "--threads=", 10) == 0 || strncmp(a, "--vary=", 7) == 0) {
+                   strncmp(a, "--threads=", 10) == 0 ||
+                   strncmp(a, "--cost-runs=", 12) == 0 || strncmp(a, "--vary=", 7) == 0) {
             val = strchr(a, '=') + 1;
         }
         if (strcmp(a, "-o") == 0 || cli_opt_is(a, "--output")) {
@@ -151,6 +156,14 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             if (!cli_parse_u64(val, &t) || t == 0 || t > 1024)
                 return usage_error("-j needs a number of threads from 1 to 1024, not '%s'", val);
             o->threads = (unsigned)t;
+        } else if (cli_opt_is(a, "--cost-runs")) {
+            if (strcmp(o->command, "mc") != 0)
+                return usage_error("'%s' goes with 'mc'", a);
+            if (!cli_parse_u64(val, &o->cost_runs) || o->cost_runs > 100000000)
+                return usage_error("--cost-runs needs a number of runs from 0 (all of them) to "
+                                   "100000000, not '%s'", val);
+            if (o->cost_runs == 0)
+                o->cost_runs = UINT64_MAX;      /* every run */
         } else if (strcmp(a, "--until-stable") == 0) {
             if (strcmp(o->command, "mc") != 0)
                 return usage_error("'%s' goes with 'mc'", a);
@@ -321,7 +334,8 @@ static int cmd_mc(int argc, char **argv, const cli_opts *o)
         return fail(&d);
     dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads,
                         .progress = !o->quiet && isatty(STDERR_FILENO),
-                        .until_stable = o->until_stable, .stop = &interrupted};
+                        .until_stable = o->until_stable, .stop = &interrupted,
+                        .cost_runs = o->cost_runs};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

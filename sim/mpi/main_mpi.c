@@ -50,6 +50,8 @@ static const char usage_text[] =
     "  -j, --threads N       threads per rank (default: the CPUs of its machine shared among\n"
     "                        the ranks on it); results do not depend on it\n"
     "      --force           replace an earlier dcsim output at DIR\n"
+    "      --cost-runs N     price the first N runs against their planned schedule (default\n"
+    "                        500, 0 for every run)\n"
     "      --mitigated       apply every risk's mitigation\n"
     "  -q, --quiet           print nothing but errors\n"
     "  -h, --help            this text\n"
@@ -64,6 +66,7 @@ typedef struct mpi_opts {
     bool quiet;
     bool force;
     bool mitigated;
+    uint64_t cost_runs;         /* --cost-runs: 0 the default, UINT64_MAX every run */
     uint64_t runs;
     unsigned threads;
     const char **sets;
@@ -124,13 +127,15 @@ static int parse_args(int argc, char **argv, mpi_opts *o, bool speak)
         const char *val = NULL;
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
             strcmp(a, "--set") == 0 || strcmp(a, "-n") == 0 || strcmp(a, "--runs") == 0 ||
-            strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
+            strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0 ||
+            strcmp(a, "--cost-runs") == 0) {
             if (i + 1 >= argc)
                 return usage_error(speak, "option '%s' needs a value", a);
             val = argv[++i];
         } else if (strncmp(a, "--output=", 9) == 0 || strncmp(a, "--seed=", 7) == 0 ||
                    strncmp(a, "--set=", 6) == 0 || strncmp(a, "--runs=", 7) == 0 ||
-                   strncmp(a, "--threads=", 10) == 0) {
+                   strncmp(a, "--threads=", 10) == 0 ||
+                   strncmp(a, "--cost-runs=", 12) == 0) {
             val = strchr(a, '=') + 1;
         }
         if (strcmp(a, "-o") == 0 || cli_opt_is(a, "--output")) {
@@ -152,6 +157,12 @@ static int parse_args(int argc, char **argv, mpi_opts *o, bool speak)
                 return usage_error(speak, "-j needs a number of threads from 1 to 1024, "
                                           "not '%s'", val);
             o->threads = (unsigned)t;
+        } else if (cli_opt_is(a, "--cost-runs")) {
+            if (!cli_parse_u64(val, &o->cost_runs) || o->cost_runs > 100000000)
+                return usage_error(speak, "--cost-runs needs a number of runs from 0 (all of them) to "
+                                   "100000000, not '%s'", val);
+            if (o->cost_runs == 0)
+                o->cost_runs = UINT64_MAX;      /* every run */
         } else if (strcmp(a, "--until-stable") == 0) {
             return usage_error(speak, "--until-stable is not available under MPI yet (its "
                                       "batches need every rank's results); run it with "
@@ -352,6 +363,7 @@ static int run_job(const job *jb, const mpi_opts *o, const char *cmd)
     if (!st && o->mitigated)
         dcsim_scenario_mitigate_all(sc);
     dcsim_mc_opts mo = {.runs = o->runs, .threads = o->threads ? o->threads : default_threads(),
+                        .cost_runs = o->cost_runs,
                         .progress = jb->rank == 0 && !o->quiet && isatty(STDERR_FILENO)};
     dcsim_mc *mc = NULL;
     if (!st)

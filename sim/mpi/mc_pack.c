@@ -74,6 +74,7 @@ static void put_header(wbuf *w, const dcsim_mc *mc, uint64_t first, uint64_t cou
     put_u32(w, mc->sc->n_jobs);
     put_u32(w, mc->rows);
     put_u32(w, mc->plan_net ? mc->driver_runs : 0);
+    put_u64(w, mc->cost_runs);
     put_u8(w, mc->exact);
     put_u64(w, first);
     put_u64(w, count);
@@ -192,6 +193,7 @@ static dcsim_status get_header(rbuf *r, const dcsim_mc *mc, uint64_t *first, uin
         return corrupt(d, "packed on a machine of another architecture");
     uint64_t hash = get_u64(r), seed = get_u64(r), runs = get_u64(r);
     uint32_t nm = get_u32(r), nj = get_u32(r), rows = get_u32(r), plans = get_u32(r);
+    uint64_t priced = get_u64(r);
     bool exact = get_u8(r) != 0;
     *first = get_u64(r);
     *count = get_u64(r);
@@ -201,7 +203,7 @@ static dcsim_status get_header(rbuf *r, const dcsim_mc *mc, uint64_t *first, uin
         return corrupt(d, "its scenario file has other bytes (a different copy of the file?)");
     if (seed != mc->sc->seed || runs != mc->o.runs || nm != mc->sc->n_milestones ||
         nj != mc->sc->n_jobs || rows != mc->rows || exact != mc->exact ||
-        plans != (mc->plan_net ? mc->driver_runs : 0))
+        plans != (mc->plan_net ? mc->driver_runs : 0) || priced != mc->cost_runs)
         return corrupt(d, "its seed, runs, overrides or band mode differ");
     if (*first > runs || *count > runs - *first)
         return corrupt(d, "replications out of range");

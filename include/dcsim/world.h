@@ -74,11 +74,16 @@ void dcsim_world_totals(const dcsim_world *w, dcsim_run_totals *t);
  * only). Runs that are fixed or stop at the milestones never have one. */
 void dcsim_world_no_plan(dcsim_world *w);
 
-/* Wall-clock seconds dcsim_world_run spent on the planned twin (0 without one). */
+/* Wall-clock seconds dcsim_world_run spent on the planned twin (0 without one): the whole
+ * twin when it ran after the run, the wait for it when it ran beside. */
 double dcsim_world_plan_seconds(const dcsim_world *w);
 
 /* Before dcsim_world_run: keep no event log (a run whose events.csv is never written). */
 void dcsim_world_no_events(dcsim_world *w);
+
+/* Before dcsim_world_run: run the planned twin after the run rather than beside it on a
+ * second thread (a Monte Carlo's threads are busy already; the numbers are the same). */
+void dcsim_world_plan_after(dcsim_world *w);
 
 /* Before dcsim_world_run: keep the planned twin's net series (dcsim_world_plan_net), which
  * runs it to the horizon; otherwise it stops after the last milestone's date. */

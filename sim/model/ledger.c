@@ -140,6 +140,11 @@ static int merit_rank(const dcsim_model *m, uint32_t s)
     return (t == DCSIM_SOURCE_GRID) == grid_first ? 1 : 2;
 }
 
+static inline double u2d(uint64_t x)
+{
+    return (double)(int64_t)x;
+}
+
 /* Book the time the site's current split has held: energy and cost per source. */
 static void book(dcsim_model *m, uint32_t site)
 {
@@ -158,27 +163,26 @@ static void book(dcsim_model *m, uint32_t site)
     L->site_pending_s[site] = 0;
 }
 
-/* The site's load on its sources in merit order (order_sources), each giving what it can
- * now; dt seconds more of it. A new split only when the load, the supply or the order moved
- * since the last one (most touches are a failure or a repair that moves neither). */
-static void dispatch(dcsim_model *m, uint32_t site, double load_w, double dt)
+void ledger_split(dcsim_model *m, uint32_t site, double load_w)
 {
     ledger *L = &m->led;
-    if (load_w != L->site_load_w[site] || L->site_epoch[site] != L->site_seen[site] ||
-        m->site[site].supply_w != L->site_supply_w[site]) {
-        book(m, site);
-        L->site_load_w[site] = load_w;
-        L->site_supply_w[site] = m->site[site].supply_w;
-        L->site_seen[site] = L->site_epoch[site];
-        for (uint32_t k = L->site_src_first[site]; k < L->site_src_first[site + 1]; k++) {
-            uint32_t s = L->site_src[k];
-            double take = load_w > 0 ? fmin(power_source_w(m, s), load_w) : 0;
-            L->take_w[s] = take > 0 ? take : 0;
-            load_w -= L->take_w[s];
-        }
-        L->site_short_w[site] = load_w > 0 ? load_w : 0;
+    book(m, site);
+    L->site_load_w[site] = load_w;
+    L->site_supply_w[site] = m->site[site].supply_w;
+    L->site_seen[site] = L->site_epoch[site];
+    for (uint32_t k = L->site_src_first[site]; k < L->site_src_first[site + 1]; k++) {
+        uint32_t s = L->site_src[k];
+        double take = load_w > 0 ? fmin(power_source_w(m, s), load_w) : 0;
+        L->take_w[s] = take > 0 ? take : 0;
+        load_w -= L->take_w[s];
     }
-    L->site_pending_s[site] += dt;
+    L->site_short_w[site] = load_w > 0 ? load_w : 0;
+}
+
+void ledger_throttle(dcsim_model *m, const site_state *st, double dt)
+{
+    double up = u2d(st->gpus_lit) - u2d(st->gpus_down) - u2d(st->gpus_stuck);
+    m->led.throttled_gpu_s += up * (1 - dcsim_table_eval(&m->perf, st->cap)) * dt;
 }
 
 double ledger_source_j(const dcsim_model *m, uint32_t s)
@@ -206,31 +210,27 @@ double ledger_unsourced_j(const dcsim_model *m)
     return j;
 }
 
-static inline double u2d(uint64_t x)
+/* Dark capital that is not stranded: racks on their way through installation and burn-in,
+ * shed, or with no position. */
+static double dark_usd(const ledger *L)
 {
-    return (double)(int64_t)x;
+    double dark = L->delivered_capex_usd - L->lit_capex_usd - L->stranded_capex_usd;
+    return dark > 0 ? dark : 0;
 }
 
-void ledger_touch(dcsim_model *m, double dt)
+/* The capital integrals change only when a rack moves: they are booked then (every rack
+ * hook runs after model_touch, at now), and read with the time since (ledger_read). */
+static void book_capital(dcsim_model *m)
 {
     ledger *L = &m->led;
-    const dcsim_scenario *sc = m->sc;
-    for (uint32_t s = 0; s < sc->n_sites; s++) {
-        const site_state *st = &m->site[s];
-        dispatch(m, s, st->facility_w - st->battery_w, dt);
-        /* The owner's view: every GPU lit, working and not stuck is capacity delivered to
-         * its tenant, whether or not a job uses it; a power cap delivers less of it. */
-        double up = u2d(st->gpus_lit) - u2d(st->gpus_down) - u2d(st->gpus_stuck);
-        double perf = st->cap < 1 ? dcsim_table_eval(&m->perf, st->cap) : 1.0;
-        L->delivered_gpu_s += up * perf * dt;
-        L->throttled_gpu_s += up * (1 - perf) * dt;
+    int64_t now = dcsim_engine_now(m->eng);
+    double dt = (double)(now - L->capital_since);
+    if (dt > 0) {
+        L->stranded_usd_s += L->stranded_capex_usd * dt;
+        L->stranded_gpu_s += u2d(L->gpus_stranded) * dt;
+        L->idle_usd_s += dark_usd(L) * dt;
     }
-    L->stranded_usd_s += L->stranded_capex_usd * dt;
-    L->stranded_gpu_s += u2d(L->gpus_stranded) * dt;
-    /* Dark capital that is not stranded: racks on their way through installation and
-     * burn-in, shed, or with no position. */
-    double dark = L->delivered_capex_usd - L->lit_capex_usd - L->stranded_capex_usd;
-    L->idle_usd_s += (dark > 0 ? dark : 0) * dt;
+    L->capital_since = now;
 }
 
 static double rack_capex(const dcsim_model *m, uint32_t ri)
@@ -247,6 +247,7 @@ static uint32_t rack_gpus(const dcsim_model *m, uint32_t ri)
 
 void ledger_rack_delivered(dcsim_model *m, uint32_t ri)
 {
+    book_capital(m);
     double c = rack_capex(m, ri);
     m->led.capex_usd += c;
     m->led.delivered_capex_usd += c;
@@ -260,12 +261,14 @@ void ledger_building_started(dcsim_model *m, uint32_t b)
 
 void ledger_rack_stranded(dcsim_model *m, uint32_t ri)
 {
+    book_capital(m);
     m->led.stranded_capex_usd += rack_capex(m, ri);
     m->led.gpus_stranded += rack_gpus(m, ri);
 }
 
 void ledger_rack_lit(dcsim_model *m, uint32_t ri, bool was_stranded)
 {
+    book_capital(m);
     ledger *L = &m->led;
     double c = rack_capex(m, ri);
     if (was_stranded) {
@@ -279,6 +282,7 @@ void ledger_rack_lit(dcsim_model *m, uint32_t ri, bool was_stranded)
 
 void ledger_rack_dark(dcsim_model *m, uint32_t ri)
 {
+    book_capital(m);
     m->led.lit_capex_usd -= rack_capex(m, ri);
 }
 
@@ -315,19 +319,26 @@ void ledger_read(const dcsim_model *m, ledger_figures *f)
     f->unsourced_mwh = ledger_unsourced_j(m) / J_PER_MWH;
     double per_s = e->capital_rate / DCSIM_YEAR_S;
     f->capex = L->capex_usd;
-    f->stranded = L->stranded_usd_s * per_s;
-    f->idle = L->idle_usd_s * per_s;
+    /* The capital integrals booked at the last rack move, and the time since, up to the
+     * model's last_change like every other integral. */
+    double since = m->last_change > L->capital_since ? (double)(m->last_change - L->capital_since)
+                                                     : 0;
+    f->stranded = (L->stranded_usd_s + L->stranded_capex_usd * since) * per_s;
+    f->idle = (L->idle_usd_s + dark_usd(L) * since) * per_s;
     f->energy = f->grid_usd + f->ppa_usd + f->gen_usd + f->battery_usd;
-    f->delivered_gpu_h = L->delivered_gpu_s / DCSIM_HOUR_S;
+    /* The owner's view: every GPU lit, working and not stuck is capacity delivered to its
+     * tenant, whether or not a job uses it, at the throughput a power cap leaves. */
+    f->delivered_gpu_h =
+        (m->gpu_lit_s - m->gpu_down_s - m->gpu_stuck_s - L->throttled_gpu_s) / DCSIM_HOUR_S;
     f->value = f->delivered_gpu_h * e->gpu_hour_usd;
     f->lost_failures_gpu_h = m->gpu_down_s / DCSIM_HOUR_S;
     f->lost_throttle_gpu_h = L->throttled_gpu_s / DCSIM_HOUR_S;
     f->lost_stuck_gpu_h = m->gpu_stuck_s / DCSIM_HOUR_S;
-    f->lost_stranded_gpu_h = L->stranded_gpu_s / DCSIM_HOUR_S;
+    f->lost_stranded_gpu_h = (L->stranded_gpu_s + u2d(L->gpus_stranded) * since) / DCSIM_HOUR_S;
     f->net = f->stranded + f->idle + f->energy - f->value;
 }
 
-bool ledger_marks(dcsim_model *m, const int64_t *t, uint32_t n)
+bool ledger_marks(dcsim_model *m, uint32_t n)
 {
     ledger *L = &m->led;
     free(L->mark_usd);
@@ -335,11 +346,14 @@ bool ledger_marks(dcsim_model *m, const int64_t *t, uint32_t n)
     if (!L->mark_usd)
         return false;
     L->n_marks = n;
-    for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t k = 0; k < n; k++)
         L->mark_usd[k] = NAN;
-        model_schedule(m, t[k], EV_MARK, k);
-    }
     return true;
+}
+
+void ledger_mark_at(dcsim_model *m, uint32_t k, int64_t t)
+{
+    model_schedule(m, t, EV_MARK, k);
 }
 
 void ledger_mark(dcsim_model *m, uint32_t k)

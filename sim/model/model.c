@@ -133,6 +133,7 @@ void model_touch(dcsim_model *m)
         m->gpu_stuck_s += u2d(st->gpus_stuck) * dt;
         double idle = lit - down - busy - u2d(st->gpus_held);
         m->gpu_idle_s += (idle > 0 ? idle : 0) * dt;
+        ledger_site(m, s, st, dt);
     }
     for (uint32_t k = 0; k < m->n_storage; k++) {
         uint32_t s = m->storage_ids[k];
@@ -152,7 +153,6 @@ void model_touch(dcsim_model *m)
     m->shed_rack_s += shed * dt;
     m->unit_up_s += (double)(m->units_online - m->units_down) * dt;
     m->unit_online_s += (double)m->units_online * dt;
-    ledger_touch(m, dt);
     m->last_change = now;
 }
 

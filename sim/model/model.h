@@ -143,9 +143,9 @@ typedef struct ledger {
     double stranded_usd_s, idle_usd_s;     /* capital dark x time (USD s) */
     double *src_j, *src_usd;     /* per source: energy supplied and what it cost */
     double unsourced_j;          /* demand no source covered (0 unless the gate overdraws) */
-    double delivered_gpu_s;      /* GPU-seconds delivered, at the throughput of the cap */
-    double throttled_gpu_s;      /* ... lost to the power cap */
+    double throttled_gpu_s;      /* GPU-seconds up and not stuck, lost to a power cap */
     double stranded_gpu_s;       /* GPU-seconds on stranded racks */
+    int64_t capital_since;       /* the three above are booked up to this time */
     /* snapshots of the net (stranded + idle + energy - value, USD) at marked times */
     double *mark_usd;
     uint32_t n_marks;
@@ -468,8 +468,11 @@ int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsi
 bool ledger_create(dcsim_model *m);
 void ledger_destroy(dcsim_model *m);
 void ledger_begin(dcsim_model *m);
-/* Account dt seconds at the state now (called by model_touch). */
-void ledger_touch(dcsim_model *m, double dt);
+/* Account dt seconds of site s at its state now (called by model_touch for each site). Its
+ * dispatch holds while its load, supply and prices do: a new split (ledger_split) only when
+ * one of them moved, and a power cap's loss (ledger_throttle) only under a cap. */
+void ledger_split(dcsim_model *m, uint32_t site, double load_w);
+void ledger_throttle(dcsim_model *m, const struct site_state *st, double dt);
 /* The hour moved on (after model_touch): the electricity price follows its trace. */
 void ledger_hour(dcsim_model *m, int64_t unix_now);
 /* Capital: a rack arrived; a building's construction started. */
@@ -479,10 +482,24 @@ void ledger_building_started(dcsim_model *m, uint32_t building);
 void ledger_rack_stranded(dcsim_model *m, uint32_t rack);
 void ledger_rack_lit(dcsim_model *m, uint32_t rack, bool was_stranded);
 void ledger_rack_dark(dcsim_model *m, uint32_t rack);
-/* Schedule snapshots of the net at n times (before model_begin); false when out of
- * memory. */
-bool ledger_marks(dcsim_model *m, const int64_t *t, uint32_t n);
+/* Room for n snapshots of the net (NaN until taken); false when out of memory. Mark k is
+ * taken at time t once scheduled (ledger_mark_at, t not before now), by EV_MARK
+ * (ledger_mark). */
+bool ledger_marks(dcsim_model *m, uint32_t n);
+void ledger_mark_at(dcsim_model *m, uint32_t k, int64_t t);
 void ledger_mark(dcsim_model *m, uint32_t k);
+
+static inline void ledger_site(dcsim_model *m, uint32_t s, const site_state *st, double dt)
+{
+    ledger *L = &m->led;
+    double load = st->facility_w - st->battery_w;
+    if (load != L->site_load_w[s] || L->site_epoch[s] != L->site_seen[s] ||
+        st->supply_w != L->site_supply_w[s])
+        ledger_split(m, s, load);
+    L->site_pending_s[s] += dt;
+    if (st->cap < 1)
+        ledger_throttle(m, st, dt);
+}
 
 /* A site's supply changed (power_site_supply): its dispatch is taken again. */
 static inline void ledger_supply_changed(dcsim_model *m, uint32_t site)

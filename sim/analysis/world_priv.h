@@ -1,0 +1,69 @@
+/* Private to the analysis layer: a world's insides, shared by world.c (the run) and twin.c
+ * (its planned twin, which prices the slip). */
+#ifndef DCSIM_WORLD_PRIV_H
+#define DCSIM_WORLD_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dcsim/engine.h"
+#include "dcsim/eventlog.h"
+#include "dcsim/world.h"
+#include "model/model.h"
+#include "record/recorder.h"
+
+struct dcsim_world {
+    const dcsim_scenario *sc;
+    uint64_t replication;
+    dcsim_engine *eng;
+    dcsim_model *model;
+    dcsim_eventlog log;
+    dcsim_recorder rec;
+    bool milestones_only;       /* stop once every milestone is reached */
+    bool check_steps;           /* model_check after every sample step, not just at the end */
+    bool no_plan;               /* no planned twin (the twin itself, re-runs, sweeps) */
+    bool plan_series;           /* the twin runs to the horizon and keeps its net series */
+    double *plan_net;           /* per row: the planned twin's net (USD), once it ran */
+    uint32_t plan_rows;
+    /* A twin stops once past the last date it is read at (sync_last, when sync_done), its
+     * valued jobs done (need_jobs) and its milestones reached (unless quiet), unless it runs
+     * to the horizon (to_horizon). Quiet: no milestones tracked and no series sampled, only
+     * the ledger's marks are read. */
+    bool need_jobs, quiet, to_horizon;
+    bool sync_done;
+    int64_t sync_last;
+    bool quiet_twin;            /* this run's twin is to be quiet */
+    bool twin_serial;           /* its twin runs after it (a Monte Carlo's threads are busy) */
+    double plan_wall_s;         /* wall-clock seconds its twin took (serial) */
+    /* A twin running beside the run on another thread (twin.c): the run posts its progress
+     * and milestone times to sync, the twin reads them (the twin's sync is the run's). */
+    struct twin_sync *sync;
+    struct twin_beside *beside; /* the run's: the twin and its thread, while it runs */
+};
+
+/* ---- world.c ---- */
+bool world_all_reached(const dcsim_world *w);
+
+/* ---- twin.c: the planned twin (docs/model.md, Economics) ---- */
+
+/* Whether the run needs a twin: it prices its slip and its plan is not itself. */
+bool twin_wanted(const dcsim_world *w);
+/* Before the run: start its twin on a thread beside it, unless the run asked for a serial
+ * twin (a Monte Carlo's threads are busy). */
+dcsim_status twin_start(dcsim_world *w, dcsim_diag *d);
+/* The run handled every event up to t: post its milestones and its progress. */
+void twin_post(dcsim_world *w, int64_t t);
+/* The run failed: stop and free its twin. */
+void twin_abort(dcsim_world *w);
+/* The run is over (net_end its net at the horizon): finish the twin (or run it now), and
+ * price the slip. */
+dcsim_status twin_finish(dcsim_world *w, double net_end, dcsim_diag *d);
+
+/* In the twin's own loop: before its step to t, wait until the run is past t and schedule
+ * the marks due by t (false: the run failed); whether it may stop after t; and before its
+ * last stretch to the horizon, schedule the rest. */
+bool twin_step(dcsim_world *p, int64_t t);
+bool twin_may_stop(const dcsim_world *p, int64_t t);
+void twin_close(dcsim_world *p);
+
+#endif

@@ -10,6 +10,7 @@ void dcsim_eventlog_init(dcsim_eventlog *log)
     log->lines = NULL;
     log->len = log->cap = 0;
     log->out_of_memory = false;
+    log->off = false;
 }
 
 void dcsim_eventlog_fini(dcsim_eventlog *log)

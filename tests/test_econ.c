@@ -197,22 +197,30 @@ static void training_run_late(void **state)
     run_free(&r);
 }
 
+/* A Monte Carlo of econ.yaml with its risk certain, written into a new folder (*dir). */
+static dcsim_mc *late_mc(const dcsim_mc_opts *o, dcsim_scenario **sc, char **dir)
+{
+    char src[4096];
+    tu_src_path("tests/scenarios/econ.yaml", src, sizeof src);
+    const char *sets[] = {"risks.late.probability=1"};
+    dcsim_diag d;
+    assert_int_equal(dcsim_scenario_load(src, sets, 1, false, 0, sc, &d), DCSIM_OK);
+    dcsim_mc *mc = NULL;
+    assert_int_equal(dcsim_mc_run(*sc, o, &mc, &d), DCSIM_OK);
+    *dir = tu_mkdtemp();
+    assert_int_equal(dcsim_mc_write(mc, *dir, "test", &d), DCSIM_OK);
+    return mc;
+}
+
 /* The Monte Carlo: every run alike, so P10 = P50 = P90 = the hand figure; switching the risk
  * off removes the whole cost, so its dollar contribution is minus that, ranked first. */
 static void monte_carlo_cost_of_slip(void **state)
 {
     (void)state;
-    char src[4096];
-    tu_src_path("tests/scenarios/econ.yaml", src, sizeof src);
-    const char *sets[] = {"risks.late.probability=1"};
-    dcsim_scenario *sc = NULL;
-    dcsim_diag d;
-    assert_int_equal(dcsim_scenario_load(src, sets, 1, false, 0, &sc, &d), DCSIM_OK);
     dcsim_mc_opts o = {.runs = 20, .threads = 2};
-    dcsim_mc *mc = NULL;
-    assert_int_equal(dcsim_mc_run(sc, &o, &mc, &d), DCSIM_OK);
-    char *dir = tu_mkdtemp();
-    assert_int_equal(dcsim_mc_write(mc, dir, "test", &d), DCSIM_OK);
+    dcsim_scenario *sc = NULL;
+    char *dir = NULL;
+    dcsim_mc *mc = late_mc(&o, &sc, &dir);
     dcsim_csv_table *t = tu_read_csv(dir, "milestones.csv");
     size_t lit = tu_find_row(t, "milestone", "lit");
     static const char *const q[] = {"slip_cost_p10_musd", "slip_cost_p50_musd",
@@ -242,18 +250,11 @@ static void monte_carlo_cost_of_slip(void **state)
 static void monte_carlo_prices_the_first_runs(void **state)
 {
     (void)state;
-    char src[4096];
-    tu_src_path("tests/scenarios/econ.yaml", src, sizeof src);
-    const char *sets[] = {"risks.late.probability=1"};
-    dcsim_scenario *sc = NULL;
-    dcsim_diag d;
-    assert_int_equal(dcsim_scenario_load(src, sets, 1, false, 0, &sc, &d), DCSIM_OK);
     dcsim_mc_opts o = {.runs = 12, .threads = 2, .driver_runs = 3, .cost_runs = 5};
-    dcsim_mc *mc = NULL;
-    assert_int_equal(dcsim_mc_run(sc, &o, &mc, &d), DCSIM_OK);
+    dcsim_scenario *sc = NULL;
+    char *dir = NULL;
+    dcsim_mc *mc = late_mc(&o, &sc, &dir);
     assert_int_equal(dcsim_mc_cost_runs(mc), 5);
-    char *dir = tu_mkdtemp();
-    assert_int_equal(dcsim_mc_write(mc, dir, "test", &d), DCSIM_OK);
     dcsim_csv_table *t = tu_read_csv(dir, "runs.csv");
     assert_int_equal(t->n_rows, 13);
     for (size_t r = 1; r < t->n_rows; r++) {

@@ -171,32 +171,31 @@ typedef struct ranked {
     uint32_t rank_usd;
 } ranked;
 
-/* Rank by dollars the same way: the largest reduction of the cost of slip first. */
-static int by_usd(const void *a, const void *b)
+/* The largest reduction first (most negative; measured before not measured), then the most
+ * critical, then the order drivers were first seen. */
+static int rank_on(const ranked *x, const ranked *y, double vx, double vy)
 {
-    const ranked *x = a, *y = b;
-    bool fx = isfinite(x->usd), fy = isfinite(y->usd);
+    bool fx = isfinite(vx), fy = isfinite(vy);
     if (fx != fy)
         return fx ? -1 : 1;
-    if (fx && x->usd != y->usd)
-        return x->usd < y->usd ? -1 : 1;
+    if (fx && vx != vy)
+        return vx < vy ? -1 : 1;
     if (x->crit != y->crit)
         return x->crit > y->crit ? -1 : 1;
     return (x->driver > y->driver) - (x->driver < y->driver);
 }
 
-/* Rank by slip contribution (largest reduction first: most negative), then criticality. */
+/* Rank by slip contribution in days, or in dollars. */
 static int by_rank(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;
-    bool fx = isfinite(x->contrib), fy = isfinite(y->contrib);
-    if (fx != fy)
-        return fx ? -1 : 1;
-    if (fx && x->contrib != y->contrib)
-        return x->contrib < y->contrib ? -1 : 1;
-    if (x->crit != y->crit)
-        return x->crit > y->crit ? -1 : 1;
-    return (x->driver > y->driver) - (x->driver < y->driver);
+    return rank_on(x, y, x->contrib, y->contrib);
+}
+
+static int by_usd(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    return rank_on(x, y, x->usd, y->usd);
 }
 
 /* The share of the runs in which risk i fired, and its mean delay in those runs (seconds;

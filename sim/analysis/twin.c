@@ -100,6 +100,20 @@ static void net_series(const dcsim_world *w, double *out)
                         dcsim_world_value(w, r, ce) - dcsim_world_value(w, r, cv));
 }
 
+/* Keep plan's net series as w's planned one, when w wants it (the drivers' cost in dollars
+ * reads it for re-runs that reach a milestone at another date, mc_drivers.c). */
+static dcsim_status keep_plan_series(dcsim_world *w, const dcsim_world *plan, dcsim_diag *d)
+{
+    if (!w->plan_series)
+        return DCSIM_OK;
+    w->plan_rows = plan->rec.row;
+    w->plan_net = malloc((w->plan_rows + 1) * sizeof *w->plan_net);
+    if (!w->plan_net)
+        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
+    net_series(plan, w->plan_net);
+    return DCSIM_OK;
+}
+
 /* The run is its own plan: no slip to cost, and its own series stands for the twin's. */
 static dcsim_status plan_of_itself(dcsim_world *w, dcsim_diag *d)
 {
@@ -108,14 +122,7 @@ static dcsim_status plan_of_itself(dcsim_world *w, dcsim_diag *d)
         w->rec.ms_plan_time[i] = w->rec.ms_time[i];
     }
     w->rec.slip_usd = w->rec.job_slip_usd = 0;
-    if (!w->plan_series)
-        return DCSIM_OK;
-    w->plan_rows = w->rec.row;
-    w->plan_net = malloc((w->plan_rows + 1) * sizeof *w->plan_net);
-    if (!w->plan_net)
-        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
-    net_series(w, w->plan_net);
-    return DCSIM_OK;
+    return keep_plan_series(w, w, d);
 }
 
 /* A twin of run w, with its sync; NULL (and d set) when out of memory. */
@@ -292,16 +299,7 @@ static dcsim_status price(dcsim_world *w, dcsim_world *p, double net_end, dcsim_
                     (finish_or_horizon(w, j) - finish_or_horizon(p, j)) / DCSIM_DAY_S;
     w->rec.job_slip_usd = late;
     w->rec.slip_usd = (sc->n_milestones ? w->rec.ms_slip_usd[i_last] : net_end - f.net) + late;
-    if (!w->plan_series)
-        return DCSIM_OK;
-    /* The twin's net per sample row, for re-runs that reach a milestone at another date
-     * (the drivers' cost in dollars, mc_drivers.c). */
-    w->plan_rows = p->rec.row;
-    w->plan_net = malloc((w->plan_rows + 1) * sizeof *w->plan_net);
-    if (!w->plan_net)
-        return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
-    net_series(p, w->plan_net);
-    return DCSIM_OK;
+    return keep_plan_series(w, p, d);
 }
 
 dcsim_status twin_finish(dcsim_world *w, double net_end, dcsim_diag *d)

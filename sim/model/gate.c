@@ -413,7 +413,11 @@ void gate_balance(dcsim_model *m, uint32_t site)
         demand = gate_demand(m, site, st->cap);
         storage_dispatch(m, site, 0, fmax(0, supply - demand));
     }
-    st->facility_w = gate_demand(m, site, st->cap);
+    double facility = gate_demand(m, site, st->cap);
+    if (facility != st->facility_w) {
+        st->facility_w = facility;
+        ledger_load_changed(m, site);
+    }
     /* A new power cap changes how fast jobs run: let the workload re-rate them now. */
     if (st->cap != cap_before)
         m->workload_dirty = true;

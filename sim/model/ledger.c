@@ -21,19 +21,10 @@ bool ledger_create(dcsim_model *m)
     L->site_src_first = calloc(sc->n_sites + 2, sizeof *L->site_src_first);
     L->site_src = calloc(sc->n_sources + 1, sizeof *L->site_src);
     L->take_w = calloc(sc->n_sources + 1, sizeof *L->take_w);
-    size_t ns = sc->n_sites + 1;
-    L->site_load_w = calloc(ns, sizeof *L->site_load_w);
-    L->site_supply_w = calloc(ns, sizeof *L->site_supply_w);
-    L->site_short_w = calloc(ns, sizeof *L->site_short_w);
-    L->site_pending_s = calloc(ns, sizeof *L->site_pending_s);
-    L->site_epoch = calloc(ns, sizeof *L->site_epoch);
-    L->site_seen = calloc(ns, sizeof *L->site_seen);
-    if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src || !L->take_w ||
-        !L->site_load_w || !L->site_supply_w || !L->site_short_w || !L->site_pending_s ||
-        !L->site_epoch || !L->site_seen)
+    if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src || !L->take_w)
         return false;
     for (uint32_t s = 0; s < sc->n_sites; s++)
-        L->site_epoch[s] = 1;   /* no split yet (site_seen 0) */
+        m->site[s].led_epoch = 1;   /* no split yet (led_seen 0) */
     /* Each site's firm sources (order_sources puts them in merit order). */
     for (uint32_t s = 0; s < sc->n_sources; s++)
         if (sc->sources[s].type != DCSIM_SOURCE_STORAGE)
@@ -64,12 +55,6 @@ void ledger_destroy(dcsim_model *m)
     free(L->site_src_first);
     free(L->site_src);
     free(L->take_w);
-    free(L->site_load_w);
-    free(L->site_supply_w);
-    free(L->site_short_w);
-    free(L->site_pending_s);
-    free(L->site_epoch);
-    free(L->site_seen);
     free(L->mark_usd);
 }
 
@@ -109,7 +94,7 @@ void ledger_hour(dcsim_model *m, int64_t unix_now)
     /* What the sites drew at the old price is booked at it; then the order may change. */
     for (uint32_t s = 0; s < m->sc->n_sites; s++) {
         book(m, s);
-        m->led.site_epoch[s]++;
+        m->site[s].led_epoch++;
     }
     m->led.grid_usd_per_mwh = now;
     order_sources(m);
@@ -149,7 +134,8 @@ static inline double u2d(uint64_t x)
 static void book(dcsim_model *m, uint32_t site)
 {
     ledger *L = &m->led;
-    double dt = L->site_pending_s[site];
+    site_state *st = &m->site[site];
+    double dt = st->led_pending_s;
     if (dt <= 0)
         return;
     for (uint32_t k = L->site_src_first[site]; k < L->site_src_first[site + 1]; k++) {
@@ -159,30 +145,41 @@ static void book(dcsim_model *m, uint32_t site)
             L->src_usd[s] += L->take_w[s] * dt / J_PER_MWH * price_of(m, s);
         }
     }
-    L->unsourced_j += L->site_short_w[site] * dt;
-    L->site_pending_s[site] = 0;
+    L->unsourced_j += st->led_short_w * dt;
+    st->led_pending_s = 0;
 }
 
-void ledger_split(dcsim_model *m, uint32_t site, double load_w)
+static void split(dcsim_model *m, uint32_t site, double load_w)
 {
     ledger *L = &m->led;
     book(m, site);
-    L->site_load_w[site] = load_w;
-    L->site_supply_w[site] = m->site[site].supply_w;
-    L->site_seen[site] = L->site_epoch[site];
+    site_state *st = &m->site[site];
+    st->led_seen = st->led_epoch;
     for (uint32_t k = L->site_src_first[site]; k < L->site_src_first[site + 1]; k++) {
         uint32_t s = L->site_src[k];
         double take = load_w > 0 ? fmin(power_source_w(m, s), load_w) : 0;
         L->take_w[s] = take > 0 ? take : 0;
         load_w -= L->take_w[s];
     }
-    L->site_short_w[site] = load_w > 0 ? load_w : 0;
+    st->led_short_w = load_w > 0 ? load_w : 0;
 }
 
-void ledger_throttle(dcsim_model *m, const site_state *st, double dt)
+void ledger_touch(dcsim_model *m, double dt)
 {
-    double up = u2d(st->gpus_lit) - u2d(st->gpus_down) - u2d(st->gpus_stuck);
-    m->led.throttled_gpu_s += up * (1 - dcsim_table_eval(&m->perf, st->cap)) * dt;
+    for (uint32_t s = 0; s < m->sc->n_sites; s++) {
+        site_state *st = &m->site[s];
+        if (st->led_epoch == st->led_seen && st->cap >= 1)
+            continue;           /* model_touch added its time */
+        if (st->led_epoch != st->led_seen)
+            split(m, s, st->facility_w - st->battery_w);
+        st->led_pending_s += dt;
+        /* A power cap delivers less of the GPUs' time (model_touch keeps the GPU-seconds
+         * lit, down and stuck, from which ledger_read takes what was delivered). */
+        if (st->cap < 1) {
+            double up = u2d(st->gpus_lit) - u2d(st->gpus_down) - u2d(st->gpus_stuck);
+            m->led.throttled_gpu_s += up * (1 - dcsim_table_eval(&m->perf, st->cap)) * dt;
+        }
+    }
 }
 
 double ledger_source_j(const dcsim_model *m, uint32_t s)
@@ -190,7 +187,7 @@ double ledger_source_j(const dcsim_model *m, uint32_t s)
     const ledger *L = &m->led;
     uint32_t site = m->sc->sources[s].site;
     return L->src_j[s] + (m->sc->sources[s].type == DCSIM_SOURCE_STORAGE
-                              ? 0 : L->take_w[s] * L->site_pending_s[site]);
+                              ? 0 : L->take_w[s] * m->site[site].led_pending_s);
 }
 
 /* The cost of source s so far, with the pending time at the current price. */
@@ -198,7 +195,7 @@ static double source_usd(const dcsim_model *m, uint32_t s)
 {
     const ledger *L = &m->led;
     uint32_t site = m->sc->sources[s].site;
-    return L->src_usd[s] + L->take_w[s] * L->site_pending_s[site] / J_PER_MWH * price_of(m, s);
+    return L->src_usd[s] + L->take_w[s] * m->site[site].led_pending_s / J_PER_MWH * price_of(m, s);
 }
 
 double ledger_unsourced_j(const dcsim_model *m)
@@ -206,7 +203,7 @@ double ledger_unsourced_j(const dcsim_model *m)
     const ledger *L = &m->led;
     double j = L->unsourced_j;
     for (uint32_t s = 0; s < m->sc->n_sites; s++)
-        j += L->site_short_w[s] * L->site_pending_s[s];
+        j += m->site[s].led_short_w * m->site[s].led_pending_s;
     return j;
 }
 

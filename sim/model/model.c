@@ -119,8 +119,15 @@ void model_touch(dcsim_model *m)
     if (dt <= 0)
         return;
     uint32_t stranded = 0, shed = 0;
+    bool ledger_due = false;
     for (uint32_t s = 0; s < m->sc->n_sites; s++) {
-        const site_state *st = &m->site[s];
+        site_state *st = &m->site[s];
+        /* The ledger's dispatch holds while the site's load, supply and prices do: its time
+         * is added here, and anything more (a new split, a power cap) is ledger_touch's. */
+        if (st->led_epoch == st->led_seen && st->cap >= 1)
+            st->led_pending_s += dt;
+        else
+            ledger_due = true;
         stranded += st->n_stranded;
         shed += st->n_shed;
         m->throttle_it_j += st->it_w * (1.0 - st->cap) * dt;
@@ -133,7 +140,6 @@ void model_touch(dcsim_model *m)
         m->gpu_stuck_s += u2d(st->gpus_stuck) * dt;
         double idle = lit - down - busy - u2d(st->gpus_held);
         m->gpu_idle_s += (idle > 0 ? idle : 0) * dt;
-        ledger_site(m, s, st, dt);
     }
     for (uint32_t k = 0; k < m->n_storage; k++) {
         uint32_t s = m->storage_ids[k];
@@ -154,6 +160,8 @@ void model_touch(dcsim_model *m)
     m->unit_up_s += (double)(m->units_online - m->units_down) * dt;
     m->unit_online_s += (double)m->units_online * dt;
     m->last_change = now;
+    if (ledger_due)
+        ledger_touch(m, dt);    /* rare, and last: a tail call, so that this stays a leaf */
 }
 
 const char *model_trigger(const dcsim_model *m, char *buf, size_t n)

@@ -118,6 +118,11 @@ typedef struct site_state {
      * demand(cap, u) = cap x sum_k pue_racks[k] x P_k(u) + overhead. */
     double *pue_racks;       /* per rack model: sum over its lit racks of their PUE */
     double overhead_w;       /* overheads of the buildings with a lit rack */
+    /* The ledger's dispatch (ledger.c), kept here where model_touch reads the site: it holds
+     * while the load, the supply and the prices do; the time it has held is booked when one
+     * moves (or is read). */
+    double led_short_w, led_pending_s;
+    uint64_t led_epoch, led_seen;    /* bumped when load or supply move; as of the split */
 } site_state;
 
 /* The ledger (ledger.c): money, as the model posts it. Capital is in US dollars; the
@@ -133,12 +138,7 @@ typedef struct ledger {
     double gas_usd_per_mwh;      /* fuel cost of a MWh generated on site */
     uint32_t *site_src_first, *site_src;   /* CSR: each site's non-storage sources, in merit
                                             * order at this hour's prices */
-    /* The dispatch of each site holds while its load, its supply and the prices do: the split
-     * (take_w per source) is kept, and the time it held (pending_s) is booked at once when
-     * it changes (or is read). */
-    double *take_w;              /* per source */
-    double *site_load_w, *site_supply_w, *site_short_w, *site_pending_s;
-    uint64_t *site_epoch, *site_seen;      /* bumped by power_site_supply; as of the split */
+    double *take_w;              /* per source: its share of its site's load now */
     /* integrals */
     double stranded_usd_s, idle_usd_s;     /* capital dark x time (USD s) */
     double *src_j, *src_usd;     /* per source: energy supplied and what it cost */
@@ -276,8 +276,6 @@ typedef struct dcsim_model {
     bool fix_all;                /* the planned schedule: every buildout draw at its mean, no
                                   * stage failing, no risk firing (dcsim_world_plan) */
 
-    ledger led;
-
     /* integrals up to last_change */
     int64_t last_change;
     double stranded_rack_s, shed_rack_s, shed_it_j, throttle_it_j, battery_out_j;
@@ -287,6 +285,9 @@ typedef struct dcsim_model {
     double gpu_down_s, gpu_lit_s, gpu_busy_s, gpu_stuck_s, gpu_idle_s, facility_j;
     double inference_served_s, inference_unserved_s;
     uint32_t peak_stranded;
+
+    /* Last, so that the hot fields above keep their places in the cache lines. */
+    ledger led;
 } dcsim_model;
 
 /* activity.c */
@@ -468,11 +469,10 @@ int64_t model_draw_el(const dcsim_model *m, int kind, uint32_t index, const dcsi
 bool ledger_create(dcsim_model *m);
 void ledger_destroy(dcsim_model *m);
 void ledger_begin(dcsim_model *m);
-/* Account dt seconds of site s at its state now (called by model_touch for each site). Its
- * dispatch holds while its load, supply and prices do: a new split (ledger_split) only when
- * one of them moved, and a power cap's loss (ledger_throttle) only under a cap. */
-void ledger_split(dcsim_model *m, uint32_t site, double load_w);
-void ledger_throttle(dcsim_model *m, const struct site_state *st, double dt);
+/* Account dt seconds at the state now for the sites model_touch left (called last by it):
+ * those whose load, supply or prices moved (a new split of their load over their sources)
+ * or that run under a power cap. */
+void ledger_touch(dcsim_model *m, double dt);
 /* The hour moved on (after model_touch): the electricity price follows its trace. */
 void ledger_hour(dcsim_model *m, int64_t unix_now);
 /* Capital: a rack arrived; a building's construction started. */
@@ -489,22 +489,15 @@ bool ledger_marks(dcsim_model *m, uint32_t n);
 void ledger_mark_at(dcsim_model *m, uint32_t k, int64_t t);
 void ledger_mark(dcsim_model *m, uint32_t k);
 
-static inline void ledger_site(dcsim_model *m, uint32_t s, const site_state *st, double dt)
-{
-    ledger *L = &m->led;
-    double load = st->facility_w - st->battery_w;
-    if (load != L->site_load_w[s] || L->site_epoch[s] != L->site_seen[s] ||
-        st->supply_w != L->site_supply_w[s])
-        ledger_split(m, s, load);
-    L->site_pending_s[s] += dt;
-    if (st->cap < 1)
-        ledger_throttle(m, st, dt);
-}
-
-/* A site's supply changed (power_site_supply): its dispatch is taken again. */
+/* A site's supply (power_site_supply), facility demand (gate_balance) or battery flow
+ * (storage_dispatch) changed: its dispatch is taken again at the next touch. */
 static inline void ledger_supply_changed(dcsim_model *m, uint32_t site)
 {
-    m->led.site_epoch[site]++;
+    m->site[site].led_epoch++;
+}
+static inline void ledger_load_changed(dcsim_model *m, uint32_t site)
+{
+    m->site[site].led_epoch++;
 }
 /* Energy source s supplied so far (J), and what no source covered, with the time the
  * current dispatch has held. */

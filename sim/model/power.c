@@ -40,6 +40,7 @@ void power_site_supply(dcsim_model *m, uint32_t site)
         if (m->sc->sources[s].site == site)
             w += power_source_w(m, s);
     m->site[site].supply_w = w;
+    /* Even at the same total a source may give more and another less: dispatch again. */
     ledger_supply_changed(m, site);
 }
 

@@ -83,7 +83,10 @@ void storage_dispatch(dcsim_model *m, uint32_t site, double deficit_w, double su
         m->batt_w[s] = flow;
         total += flow;
     }
-    m->site[site].battery_w = total;
+    if (total != m->site[site].battery_w) {
+        m->site[site].battery_w = total;
+        ledger_load_changed(m, site);
+    }
     if (isfinite(next)) {
         /* Rounded up: at that second the battery is empty (or full) and settles to it. */
         int64_t t = now + (int64_t)ceil(next - 1e-9);

@@ -41,7 +41,8 @@ bool ledger_create(dcsim_model *m)
     }
     free(fill);
     const dcsim_economics *e = &sc->econ;
-    /* USD/MMBtu x Btu/kWh = USD per 1e6 Btu x 1e3 Btu/MWh... = USD/MWh / 1000. */
+    /* A MWh burns heat_rate x 1,000 Btu (Btu/kWh x 1,000 kWh), heat_rate / 1,000 MMBtu, at
+     * the fuel price each: 2.21 $/MMBtu x 11,000 Btu/kWh = $24.31/MWh, plus variable O&M. */
     L->gas_usd_per_mwh = e->fuel_usd_per_mmbtu * e->heat_rate_btu_per_kwh / 1000.0 +
                          e->generation_om_usd_per_mwh;
     return true;

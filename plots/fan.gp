@@ -26,10 +26,10 @@
 # supported.
 
 if (!exists("in")) {
-    exit error "fan.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README-mc.md"
+    exit error "fan.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README.md"
 }
 if (!exists("out")) {
-    exit error "fan.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README-mc.md"
+    exit error "fan.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README.md"
 }
 bands = in . "/bands.csv"
 mst = in . "/milestones.csv"

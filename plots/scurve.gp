@@ -34,10 +34,10 @@
 # Milestone names with spaces are not supported.
 
 if (!exists("in")) {
-    exit error "scurve.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README-mc.md"
+    exit error "scurve.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README.md"
 }
 if (!exists("out")) {
-    exit error "scurve.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README-mc.md"
+    exit error "scurve.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README.md"
 }
 runs = in . "/runs.csv"
 mst = in . "/milestones.csv"

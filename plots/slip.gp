@@ -42,10 +42,10 @@
 # supported.
 
 if (!exists("in")) {
-    exit error "slip.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README-mc.md"
+    exit error "slip.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README.md"
 }
 if (!exists("out")) {
-    exit error "slip.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README-mc.md"
+    exit error "slip.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README.md"
 }
 runs = in . "/runs.csv"
 mst = in . "/milestones.csv"

@@ -34,10 +34,10 @@
 # labels, which do not enter GPVAL_DATA_*. Milestone names with spaces are not supported.
 
 if (!exists("in")) {
-    exit error "sweep.gp: give in='<dir>' (dcsim sweep output) and out='<stem>' with -e; see plots/README-mc.md"
+    exit error "sweep.gp: give in='<dir>' (dcsim sweep output) and out='<stem>' with -e; see plots/README.md"
 }
 if (!exists("out")) {
-    exit error "sweep.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README-mc.md"
+    exit error "sweep.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README.md"
 }
 sw = in . "/sweep.csv"
 

@@ -44,10 +44,10 @@
 # (the row with the smallest rank_musd), when bars_<ms> > 0.
 
 if (!exists("in")) {
-    exit error "tornado.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README-mc.md"
+    exit error "tornado.gp: give in='<dir>' (dcsim mc output) and out='<stem>' with -e; see plots/README.md"
 }
 if (!exists("out")) {
-    exit error "tornado.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README-mc.md"
+    exit error "tornado.gp: give out='<stem>' (the path without .png/.svg) with -e; see plots/README.md"
 }
 money = exists("money") ? money : 0
 drv = in . "/drivers.csv"

@@ -160,6 +160,30 @@ static void money_is_in_musd(void **state)
     run_free(&r);
 }
 
+/* A building paid evenly over its construction (building_payment: spread): the hall takes 10
+ * days, so its $10M comes in at $1M a day while the racks' $30M is in by the second 2. The
+ * capital charge at 10% over 60 days, by hand: racks 30e6 x 0.1 x 60 / 365.25; the hall
+ * 10e6 x 0.1 x (50 days whole + 10 days at half on average) / 365.25. Depreciation: racks
+ * 30e6 x 60 / (5 x 365.25); the hall, each day's $1M aged from its payment to day 60, over
+ * 20 years: 1e6 x (60^2 - 50^2) / 2 / (20 x 365.25). */
+static void building_paid_evenly(void **state)
+{
+    (void)state;
+    const char *sets[] = {"buildings.hall.duration=10d", "economics.building_payment=spread"};
+    run r = run_of("tests/scenarios/econ.yaml", sets, 2);
+    tu_close(at_day(&r, "capex_musd", 0), 6.0, DOLLAR);     /* two racks, nothing paid yet */
+    for (int day = 1; day <= 10; day++)
+        tu_close(at_day(&r, "capex_musd", day), 30.0 + day, DOLLAR);
+    tu_close(at_day(&r, "capex_musd", 20), 40.0, DOLLAR);
+    tu_close(metric(&r, "capital_charge_musd"),
+             (30e6 * 0.1 * 60 / 365.25 + 10e6 * 0.1 * (50 + 10 / 2.0) / 365.25) / 1e6, DOLLAR);
+    tu_close(metric(&r, "depreciation_musd"),
+             (30e6 * 60 / (5 * 365.25) + 1e6 * (60.0 * 60 - 50.0 * 50) / 2 / (20 * 365.25)) /
+                 1e6,
+             DOLLAR);
+    run_free(&r);
+}
+
 /* The cost of slip when a risk adds 20 days to the permit: the planned twin (no risk) lights
  * the racks at day 30, the run at day 50. Over those 20 days the run carries ten stranded
  * racks ($3M x 10% a year each) and misses 720 GPU-hours an hour ($2 each), and the plan buys
@@ -281,6 +305,7 @@ int main(void)
         cmocka_unit_test(energy_cost_is_power_times_price),
         cmocka_unit_test(no_stranding_raises_value),
         cmocka_unit_test(money_is_in_musd),
+        cmocka_unit_test(building_paid_evenly),
         cmocka_unit_test(cost_of_slip_against_plan),
         cmocka_unit_test(training_run_late),
         cmocka_unit_test(monte_carlo_cost_of_slip),

@@ -70,7 +70,7 @@ void activity_start(dcsim_model *m, uint32_t a)
     case DCSIM_ACT_BUILDING:
         dcsim_eventlog_add(m->log, now, "construction_start", act->name, "duration %.2f d",
                            (double)dur / 86400.0);
-        ledger_building_started(m, act->index);
+        ledger_building_started(m, act->index, dur);
         break;
     case DCSIM_ACT_EQUIPMENT:
         dcsim_eventlog_add(m->log, now, "equipment_ordered", act->name,

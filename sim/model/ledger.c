@@ -21,8 +21,13 @@ bool ledger_create(dcsim_model *m)
     L->site_src_first = calloc(sc->n_sites + 2, sizeof *L->site_src_first);
     L->site_src = calloc(sc->n_sources + 1, sizeof *L->site_src);
     L->take_w = calloc(sc->n_sources + 1, sizeof *L->take_w);
-    if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src || !L->take_w)
+    L->bld_pay_from = malloc((sc->n_buildings + 1) * sizeof *L->bld_pay_from);
+    L->bld_pay_s = calloc(sc->n_buildings + 1, sizeof *L->bld_pay_s);
+    if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src || !L->take_w ||
+        !L->bld_pay_from || !L->bld_pay_s)
         return false;
+    for (uint32_t b = 0; b < sc->n_buildings; b++)
+        L->bld_pay_from[b] = -1;
     for (uint32_t s = 0; s < sc->n_sites; s++)
         m->site[s].led_epoch = 1;   /* no split yet (led_seen 0) */
     /* Each site's firm sources (order_sources puts them in merit order). */
@@ -56,6 +61,8 @@ void ledger_destroy(dcsim_model *m)
     free(L->site_src_first);
     free(L->site_src);
     free(L->take_w);
+    free(L->bld_pay_from);
+    free(L->bld_pay_s);
     free(L->mark_usd);
 }
 
@@ -251,10 +258,21 @@ void ledger_rack_delivered(dcsim_model *m, uint32_t ri)
     m->led.delivered_capex_usd += c;
 }
 
-void ledger_building_started(dcsim_model *m, uint32_t b)
+void ledger_building_started(dcsim_model *m, uint32_t b, int64_t duration_s)
 {
-    const dcsim_building *bd = &m->sc->buildings[b];
-    m->led.capex_usd += bd->it_capacity_w * m->sc->econ.building_usd_per_w;
+    m->led.bld_pay_from[b] = dcsim_engine_now(m->eng);
+    m->led.bld_pay_s[b] = duration_s;
+}
+
+double ledger_building_paid(const dcsim_scenario *sc, uint32_t b, int64_t from, int64_t dur,
+                            int64_t t)
+{
+    double all = sc->buildings[b].it_capacity_w * sc->econ.building_usd_per_w;
+    if (from < 0 || t < from)
+        return 0;
+    if (!sc->econ.building_spread || dur <= 0 || t >= from + dur)
+        return all;
+    return all * (double)(t - from) / (double)dur;
 }
 
 void ledger_rack_stranded(dcsim_model *m, uint32_t ri)
@@ -317,6 +335,9 @@ void ledger_read(const dcsim_model *m, ledger_figures *f)
     f->unsourced_mwh = ledger_unsourced_j(m) / J_PER_MWH;
     double per_s = e->capital_rate / DCSIM_YEAR_S;
     f->capex = L->capex_usd;
+    for (uint32_t b = 0; b < sc->n_buildings; b++)
+        f->capex += ledger_building_paid(sc, b, L->bld_pay_from[b], L->bld_pay_s[b],
+                                         m->last_change);
     /* The capital integrals booked at the last rack move, and the time since, up to the
      * model's last_change like every other integral. */
     double since = m->last_change > L->capital_since ? (double)(m->last_change - L->capital_since)

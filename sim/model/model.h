@@ -129,7 +129,11 @@ typedef struct site_state {
  * integrals are in dollar-seconds or joules or GPU-seconds up to the model's last_change, so
  * a rate or price applies when read (docs/model.md, Economics). */
 typedef struct ledger {
-    double capex_usd;            /* capital deployed: racks delivered, buildings started */
+    double capex_usd;            /* capital paid at once: racks delivered, buildings started
+                                  * (paid at their start) */
+    int64_t *bld_pay_from;       /* per building paid evenly (building_payment: spread): the
+                                  * start of its construction, or -1 */
+    int64_t *bld_pay_s;          /* ... and the duration drawn then */
     double delivered_capex_usd;  /* racks delivered (placed or not) */
     double lit_capex_usd;        /* racks energized now */
     double stranded_capex_usd;   /* racks stranded now (waiting for power) */
@@ -477,7 +481,12 @@ void ledger_touch(dcsim_model *m, double dt);
 void ledger_hour(dcsim_model *m, int64_t unix_now);
 /* Capital: a rack arrived; a building's construction started. */
 void ledger_rack_delivered(dcsim_model *m, uint32_t rack);
-void ledger_building_started(dcsim_model *m, uint32_t building);
+void ledger_building_started(dcsim_model *m, uint32_t building, int64_t duration_s);
+/* The part of building b's capital paid by time t (its construction started at from and was
+ * to take dur seconds; from < 0: not started): all of it at the start, or evenly over the
+ * construction (building_payment: spread). */
+double ledger_building_paid(const dcsim_scenario *sc, uint32_t b, int64_t from, int64_t dur,
+                            int64_t t);
 /* A rack's state moved (gate.c): stranded, lit, or dark again (shed). */
 void ledger_rack_stranded(dcsim_model *m, uint32_t rack);
 void ledger_rack_lit(dcsim_model *m, uint32_t rack, bool was_stranded);

@@ -19,6 +19,38 @@ static void own(double c, int64_t t0, int64_t h, int64_t life, double rate, doub
     *charge += c * rate * held / DCSIM_YEAR_S;
 }
 
+/* The integral of min(h - tau, life) over tau in [a, b], a <= b <= h: each part paid at tau
+ * has depreciated that long (up to its life) by the horizon. */
+static double aged(double a, double b, double h, double life)
+{
+    double knee = h - life;     /* paid before this, fully depreciated */
+    double s = 0;
+    if (a < knee) {
+        double e = b < knee ? b : knee;
+        s += life * (e - a);
+        a = e;
+    }
+    if (b > a)
+        s += ((h - a) * (h - a) - (h - b) * (h - b)) / 2;
+    return s;
+}
+
+/* The same for c dollars paid evenly over [t0, t0 + dur] (a building under
+ * building_payment: spread). */
+static void own_spread(double c, int64_t t0, int64_t dur, int64_t h, int64_t life,
+                       double rate, double *dep, double *charge)
+{
+    if (t0 < 0 || t0 > h)
+        return;
+    double a = (double)t0, end = (double)(t0 + dur), hh = (double)h;
+    double b = end < hh ? end : hh;
+    double per_s = c / (double)dur;
+    *dep += per_s * aged(a, b, hh, (double)life) / (double)life;
+    /* Capital deployed over time: the ramp's area, then the whole until the horizon. */
+    double held = hh >= end ? (hh - end) + (double)dur / 2 : (hh - a) * (hh - a) / 2 / (double)dur;
+    *charge += c * rate * held / DCSIM_YEAR_S;
+}
+
 static void musd(dcsim_csvw *w, const char *metric, double usd)
 {
     recorder_metric_row(w, metric, usd / 1e6, 6, "MUSD");
@@ -37,10 +69,14 @@ void costs_summary_rows(dcsim_csvw *w, const dcsim_recorder *rec, const dcsim_mo
         own(e->rack_capex_usd[sc->deliveries[rk->delivery].rack_model], rk->t_delivered, h,
             e->rack_life_s, e->capital_rate, &dep, &charge);
     }
-    for (uint32_t b = 0; b < sc->n_buildings; b++)
-        own(sc->buildings[b].it_capacity_w * e->building_usd_per_w,
-            m->act_start[sc->buildings[b].activity], h, e->building_life_s, e->capital_rate,
-            &dep, &charge);
+    for (uint32_t b = 0; b < sc->n_buildings; b++) {
+        double c = sc->buildings[b].it_capacity_w * e->building_usd_per_w;
+        int64_t from = m->led.bld_pay_from[b], dur = m->led.bld_pay_s[b];
+        if (e->building_spread && dur > 0)
+            own_spread(c, from, dur, h, e->building_life_s, e->capital_rate, &dep, &charge);
+        else
+            own(c, from, h, e->building_life_s, e->capital_rate, &dep, &charge);
+    }
     double total = dep + charge + f.energy;
     musd(w, "capex_musd", f.capex);
     musd(w, "depreciation_musd", dep);

@@ -77,7 +77,8 @@ const char *const scn_keys_mitigation[] = {"cost", "probability", "per_day", "de
                                            NULL};
 const char *const scn_keys_risk_driver[] = {"correlation", NULL};
 const char *const scn_keys_economics[] = {
-    "rack_capex", "building_capex_per_mw", "cost_of_capital", "rack_life", "building_life",
+    "rack_capex", "building_capex_per_mw", "building_payment", "cost_of_capital", "rack_life",
+    "building_life",
     "electricity_price", "ppa_price", "fuel_price", "heat_rate", "generation_variable_om",
     "battery_cycling_cost",
     "gpu_hour_value", "job_value_per_day", NULL};
@@ -207,6 +208,7 @@ static const char *const paths[] = {
     "risk_drivers.<name>.correlation",
     /* economics */
     "economics", "economics.rack_capex", "economics.building_capex_per_mw",
+    "economics.building_payment",
     "economics.cost_of_capital", "economics.rack_life", "economics.building_life",
     "economics.electricity_price", "economics.ppa_price", "economics.fuel_price",
     "economics.heat_rate", "economics.generation_variable_om",

@@ -126,6 +126,15 @@ dcsim_status scn_load_economics(scn_ctx *c, const dcsim_ynode *root)
     double per_mw = e->building_usd_per_w * 1e6;
     TRY(scn_get_number(c, n, "building_capex_per_mw", p, false, 0, USD_MAX, &per_mw));
     e->building_usd_per_w = per_mw / 1e6;
+    const dcsim_ynode *pay = dcsim_ynode_get(n, "building_payment");
+    if (pay) {
+        TRY(scn_need_scalar(c, pay, "economics.building_payment"));
+        if (strcmp(pay->scalar, "spread") == 0)
+            e->building_spread = true;
+        else if (strcmp(pay->scalar, "start") != 0)
+            return scn_fail(c, pay, "economics.building_payment",
+                            "unknown payment schedule '%s' (use start or spread)", pay->scalar);
+    }
     TRY(scn_get_number(c, n, "cost_of_capital", p, false, 0, 1, &e->capital_rate));
     TRY(scn_get_duration(c, n, "rack_life", p, false, &e->rack_life_s));
     TRY(scn_get_duration(c, n, "building_life", p, false, &e->building_life_s));

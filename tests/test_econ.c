@@ -184,6 +184,25 @@ static void building_paid_evenly(void **state)
     run_free(&r);
 }
 
+/* A source's capital is paid when its pipeline completes: the grid's permit ends at day 30, so
+ * $2M more from that row on; its charge 2e6 x 0.1 x 30 / 365.25 and depreciation over a
+ * building's 20 years, 2e6 x 30 / (20 x 365.25), on top of econ.yaml's (money_is_in_musd). */
+static void source_paid_when_done(void **state)
+{
+    (void)state;
+    const char *sets[] = {"economics.source_capex.grid=2e6"};
+    run r = run_of("tests/scenarios/econ.yaml", sets, 1);
+    tu_close(at_day(&r, "capex_musd", 29), 40.0, DOLLAR);
+    tu_close(at_day(&r, "capex_musd", 30), 42.0, DOLLAR);
+    tu_close(metric(&r, "capital_charge_musd"),
+             (40e6 * 0.1 * 60 / 365.25 + 2e6 * 0.1 * 30 / 365.25) / 1e6, DOLLAR);
+    tu_close(metric(&r, "depreciation_musd"),
+             (30e6 * 60 / (5 * 365.25) + 10e6 * 60 / (20 * 365.25) + 2e6 * 30 / (20 * 365.25)) /
+                 1e6,
+             DOLLAR);
+    run_free(&r);
+}
+
 /* The cost of slip when a risk adds 20 days to the permit: the planned twin (no risk) lights
  * the racks at day 30, the run at day 50. Over those 20 days the run carries ten stranded
  * racks ($3M x 10% a year each) and misses 720 GPU-hours an hour ($2 each), and the plan buys
@@ -306,6 +325,7 @@ int main(void)
         cmocka_unit_test(no_stranding_raises_value),
         cmocka_unit_test(money_is_in_musd),
         cmocka_unit_test(building_paid_evenly),
+        cmocka_unit_test(source_paid_when_done),
         cmocka_unit_test(cost_of_slip_against_plan),
         cmocka_unit_test(training_run_late),
         cmocka_unit_test(monte_carlo_cost_of_slip),

@@ -407,6 +407,7 @@ typedef struct dcsim_economics {
     double *rack_capex_usd;      /* per rack model: paid when a rack is delivered */
     double building_usd_per_w;   /* per watt of a building's IT capacity */
     bool building_spread;        /* paid evenly over its construction, not at its start */
+    double *source_capex_usd;    /* per source: paid when its pipeline completes (0: none) */
     double capital_rate;         /* cost of capital, per year (365.25 days) */
     int64_t rack_life_s;         /* straight-line depreciation of racks */
     int64_t building_life_s;     /* ... and of buildings */

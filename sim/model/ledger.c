@@ -23,9 +23,12 @@ bool ledger_create(dcsim_model *m)
     L->take_w = calloc(sc->n_sources + 1, sizeof *L->take_w);
     L->bld_pay_from = malloc((sc->n_buildings + 1) * sizeof *L->bld_pay_from);
     L->bld_pay_s = calloc(sc->n_buildings + 1, sizeof *L->bld_pay_s);
+    L->src_paid_at = malloc((sc->n_sources + 1) * sizeof *L->src_paid_at);
     if (!L->src_j || !L->src_usd || !L->site_src_first || !L->site_src || !L->take_w ||
-        !L->bld_pay_from || !L->bld_pay_s)
+        !L->bld_pay_from || !L->bld_pay_s || !L->src_paid_at)
         return false;
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        L->src_paid_at[s] = -1;
     for (uint32_t b = 0; b < sc->n_buildings; b++)
         L->bld_pay_from[b] = -1;
     for (uint32_t s = 0; s < sc->n_sites; s++)
@@ -63,6 +66,7 @@ void ledger_destroy(dcsim_model *m)
     free(L->take_w);
     free(L->bld_pay_from);
     free(L->bld_pay_s);
+    free(L->src_paid_at);
     free(L->mark_usd);
 }
 
@@ -262,6 +266,12 @@ void ledger_building_started(dcsim_model *m, uint32_t b, int64_t duration_s)
 {
     m->led.bld_pay_from[b] = dcsim_engine_now(m->eng);
     m->led.bld_pay_s[b] = duration_s;
+}
+
+void ledger_source_done(dcsim_model *m, uint32_t s)
+{
+    m->led.src_paid_at[s] = dcsim_engine_now(m->eng);
+    m->led.capex_usd += m->sc->econ.source_capex_usd[s];
 }
 
 double ledger_building_paid(const dcsim_scenario *sc, uint32_t b, int64_t from, int64_t dur,

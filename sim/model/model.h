@@ -134,6 +134,8 @@ typedef struct ledger {
     int64_t *bld_pay_from;       /* per building paid evenly (building_payment: spread): the
                                   * start of its construction, or -1 */
     int64_t *bld_pay_s;          /* ... and the duration drawn then */
+    int64_t *src_paid_at;        /* per source: when its pipeline completed (its capital
+                                  * paid), or -1 */
     double delivered_capex_usd;  /* racks delivered (placed or not) */
     double lit_capex_usd;        /* racks energized now */
     double stranded_capex_usd;   /* racks stranded now (waiting for power) */
@@ -482,6 +484,7 @@ void ledger_hour(dcsim_model *m, int64_t unix_now);
 /* Capital: a rack arrived; a building's construction started. */
 void ledger_rack_delivered(dcsim_model *m, uint32_t rack);
 void ledger_building_started(dcsim_model *m, uint32_t building, int64_t duration_s);
+void ledger_source_done(dcsim_model *m, uint32_t source);
 /* The part of building b's capital paid by time t (its construction started at from and was
  * to take dur seconds; from < 0: not started): all of it at the start, or evenly over the
  * construction (building_payment: spread). */

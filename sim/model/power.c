@@ -82,6 +82,7 @@ void power_begin(dcsim_model *m)
 
 void power_source_done(dcsim_model *m, uint32_t source)
 {
+    ledger_source_done(m, source);
     schedule_tranche(m, m->sc->sources[source].first_tranche);
 }
 

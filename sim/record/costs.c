@@ -77,6 +77,10 @@ void costs_summary_rows(dcsim_csvw *w, const dcsim_recorder *rec, const dcsim_mo
         else
             own(c, from, h, e->building_life_s, e->capital_rate, &dep, &charge);
     }
+    /* A power plant or a substation lasts as a building does. */
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        own(e->source_capex_usd[s], m->led.src_paid_at[s], h, e->building_life_s,
+            e->capital_rate, &dep, &charge);
     double total = dep + charge + f.energy;
     musd(w, "capex_musd", f.capex);
     musd(w, "depreciation_musd", dep);

@@ -77,8 +77,8 @@ const char *const scn_keys_mitigation[] = {"cost", "probability", "per_day", "de
                                            NULL};
 const char *const scn_keys_risk_driver[] = {"correlation", NULL};
 const char *const scn_keys_economics[] = {
-    "rack_capex", "building_capex_per_mw", "building_payment", "cost_of_capital", "rack_life",
-    "building_life",
+    "rack_capex", "building_capex_per_mw", "building_payment", "source_capex",
+    "cost_of_capital", "rack_life", "building_life",
     "electricity_price", "ppa_price", "fuel_price", "heat_rate", "generation_variable_om",
     "battery_cycling_cost",
     "gpu_hour_value", "job_value_per_day", NULL};
@@ -208,7 +208,8 @@ static const char *const paths[] = {
     "risk_drivers.<name>.correlation",
     /* economics */
     "economics", "economics.rack_capex", "economics.building_capex_per_mw",
-    "economics.building_payment",
+    "economics.building_payment", "economics.source_capex",
+    "economics.source_capex.<name>",
     "economics.cost_of_capital", "economics.rack_life", "economics.building_life",
     "economics.electricity_price", "economics.ppa_price", "economics.fuel_price",
     "economics.heat_rate", "economics.generation_variable_om",
@@ -220,8 +221,9 @@ static const char *const paths[] = {
 };
 
 #define KEYS(a) (sizeof a / sizeof *a - 1)
-#define N_LEAF_ENTRIES 3        /* shortage.classes.<name>, economics.rack_capex.<name>,
-                                 * economics.job_value_per_day.<name> */
+#define N_LEAF_ENTRIES 4        /* shortage.classes.<name>, economics.rack_capex.<name>,
+                                 * economics.job_value_per_day.<name>,
+                                 * economics.source_capex.<name> */
 #define N_PATHS                                                                            \
     (KEYS(scn_keys_top) + KEYS(scn_keys_power) + KEYS(scn_keys_site) +                      \
      2 * KEYS(scn_keys_weather) + KEYS(scn_keys_equipment) + KEYS(scn_keys_source) +        \

@@ -61,13 +61,17 @@ static char *day(int64_t unix_s, char *buf, size_t n)
 static void print_economics(const dcsim_scenario *sc, FILE *f)
 {
     const dcsim_economics *e = &sc->econ;
-    double racks = 0, halls = 0;
+    double racks = 0, halls = 0, plants = 0;
     for (uint32_t i = 0; i < sc->n_deliveries; i++)
         racks += sc->deliveries[i].total * e->rack_capex_usd[sc->deliveries[i].rack_model];
     for (uint32_t b = 0; b < sc->n_buildings; b++)
         halls += sc->buildings[b].it_capacity_w * e->building_usd_per_w;
-    fprintf(f, "economics: capital $%.1fM (racks $%.1fM, buildings $%.1fM) at %.1f%% a year\n",
-            (racks + halls) / 1e6, racks / 1e6, halls / 1e6, 100 * e->capital_rate);
+    for (uint32_t s = 0; s < sc->n_sources; s++)
+        plants += e->source_capex_usd[s];
+    fprintf(f, "economics: capital $%.1fM (racks $%.1fM, buildings $%.1fM, power sources "
+               "$%.1fM) at %.1f%% a year\n",
+            (racks + halls + plants) / 1e6, racks / 1e6, halls / 1e6, plants / 1e6,
+            100 * e->capital_rate);
     char grid[64];
     if (e->grid_trace) {
         double sum = 0;

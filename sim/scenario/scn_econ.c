@@ -29,6 +29,11 @@ static const char *rack_name(const dcsim_scenario *sc, uint32_t k)
     return sc->rack_models[k].name;
 }
 
+static const char *source_name(const dcsim_scenario *sc, uint32_t k)
+{
+    return sc->sources[k].name;
+}
+
 static const char *job_name(const dcsim_scenario *sc, uint32_t k)
 {
     return sc->jobs[k].name;
@@ -100,7 +105,8 @@ dcsim_status scn_load_economics(scn_ctx *c, const dcsim_ynode *root)
     dcsim_economics *e = &sc->econ;
     e->rack_capex_usd = scn_alloc(&sc->arena, (sc->n_rack_models + 1) * sizeof *e->rack_capex_usd);
     e->job_usd_per_day = scn_alloc(&sc->arena, (sc->n_jobs + 1) * sizeof *e->job_usd_per_day);
-    if (!e->rack_capex_usd || !e->job_usd_per_day)
+    e->source_capex_usd = scn_alloc(&sc->arena, (sc->n_sources + 1) * sizeof *e->source_capex_usd);
+    if (!e->rack_capex_usd || !e->job_usd_per_day || !e->source_capex_usd)
         return OOM(c);
     for (uint32_t k = 0; k < sc->n_rack_models; k++)
         e->rack_capex_usd[k] = RACK_USD_PER_GPU * sc->rack_models[k].gpus;
@@ -123,6 +129,8 @@ dcsim_status scn_load_economics(scn_ctx *c, const dcsim_ynode *root)
     TRY(scn_check_keys(c, n, p, scn_keys_economics));
     TRY(named_usd(c, n, "rack_capex", "a rack model", rack_name, sc->n_rack_models,
                   e->rack_capex_usd));
+    TRY(named_usd(c, n, "source_capex", "a power source", source_name, sc->n_sources,
+                  e->source_capex_usd));
     double per_mw = e->building_usd_per_w * 1e6;
     TRY(scn_get_number(c, n, "building_capex_per_mw", p, false, 0, USD_MAX, &per_mw));
     e->building_usd_per_w = per_mw / 1e6;

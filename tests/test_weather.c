@@ -184,6 +184,31 @@ static void test_ppa_factor(void **state)
     assert_true(ppa_factor(&d, utc(2025, 6, 15, 18, 20, 0)) == day[18]);
 }
 
+/* The hourly tick's shortcut (the year's bounds kept, the daily cosine from a table) gives
+ * weather_ambient_c's numbers to the bit, hour after hour across a leap year and two year
+ * ends, and off the hour falls back to it. */
+static void test_tick_is_ambient(void **state)
+{
+    (void)state;
+    double trace[30];
+    for (int i = 0; i < 30; i++)
+        trace[i] = i * 1.5 - 3;
+    dcsim_weather tr = {.kind = DCSIM_WEATHER_TRACE, .trace_c = trace, .n_trace = 30};
+    const dcsim_weather *ws[] = {&seasonal, &tr};
+    for (int k = 0; k < 2; k++) {
+        double daily[24];
+        weather_daily_table(ws[k], daily);
+        weather_clock clk = {INT64_MIN, INT64_MIN};
+        for (int64_t t = utc(2023, 12, 30, 0, 0, 0); t < utc(2025, 1, 2, 0, 0, 0);
+             t += DCSIM_HOUR_S)
+            if (weather_ambient_tick(ws[k], t, &clk, daily) != weather_ambient_c(ws[k], t))
+                fail_msg("weather %d at %lld: the tick differs", k, (long long)t);
+        int64_t off = utc(2024, 7, 4, 13, 20, 7);
+        assert_true(weather_ambient_tick(ws[k], off, &clk, daily) ==
+                    weather_ambient_c(ws[k], off));
+    }
+}
+
 static void test_next_hour(void **state)
 {
     (void)state;
@@ -427,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_leap_year_with_8760_values),
         cmocka_unit_test(test_ppa_factor),
         cmocka_unit_test(test_next_hour),
+        cmocka_unit_test(test_tick_is_ambient),
         cmocka_unit_test(test_hourly_good),
         cmocka_unit_test(test_hourly_missing_column),
         cmocka_unit_test(test_hourly_bad_values),

@@ -56,36 +56,45 @@ static int64_t hour_of_year(int64_t t)
     return since / DCSIM_HOUR_S;        /* since >= 0: plain division is the floor */
 }
 
-double weather_ambient_c(const dcsim_weather *w, int64_t unix_s)
+/* The daily term's cosine at second sod of the day. */
+static double daily_cos(const dcsim_weather *w, int64_t sod)
 {
-    DCSIM_ASSERT(w != NULL);
+    double hour_frac = (double)sod / DCSIM_HOUR_S;
+    return cos(2.0 * M_PI * (hour_frac - w->hottest_hour) / 24.0);
+}
+
+/* The temperature `since` seconds into the year, the daily term's cosine given. */
+static double ambient_at(const dcsim_weather *w, int64_t since, double daily)
+{
     switch (w->kind) {
     case DCSIM_WEATHER_FIXED:
         return w->mean_c;
     case DCSIM_WEATHER_SEASONAL: {
-        int64_t since, sod;
-        year_position(unix_s, &since, &sod);
         double doy_frac = (double)since / DCSIM_DAY_S;
-        double hour_frac = (double)sod / DCSIM_HOUR_S;
-        double two_pi = 2.0 * M_PI;
         return w->mean_c
-               + w->seasonal_amp_c * cos(two_pi * (doy_frac - w->hottest_doy) / 365.25)
-               + w->daily_amp_c * cos(two_pi * (hour_frac - w->hottest_hour) / 24.0);
+               + w->seasonal_amp_c * cos(2.0 * M_PI * (doy_frac - w->hottest_doy) / 365.25)
+               + w->daily_amp_c * daily;
     }
     case DCSIM_WEATHER_TRACE:
-        return weather_hourly(w->trace_c, w->n_trace, unix_s);
+        DCSIM_ASSERT(w->trace_c != NULL && w->n_trace > 0);   /* the loader requires one */
+        return w->trace_c[(uint64_t)(since / DCSIM_HOUR_S) % w->n_trace];
     }
     DCSIM_ASSERT(0 && "unknown weather kind");
     return NAN;
 }
 
+double weather_ambient_c(const dcsim_weather *w, int64_t unix_s)
+{
+    DCSIM_ASSERT(w != NULL);
+    int64_t since, sod;
+    year_position(unix_s, &since, &sod);
+    return ambient_at(w, since, w->kind == DCSIM_WEATHER_SEASONAL ? daily_cos(w, sod) : 0);
+}
+
 void weather_daily_table(const dcsim_weather *w, double daily[24])
 {
-    double two_pi = 2.0 * M_PI;
-    for (int h = 0; h < 24; h++) {
-        double hour_frac = (double)(h * DCSIM_HOUR_S) / DCSIM_HOUR_S;
-        daily[h] = cos(two_pi * (hour_frac - w->hottest_hour) / 24.0);
-    }
+    for (int h = 0; h < 24; h++)
+        daily[h] = daily_cos(w, h * DCSIM_HOUR_S);
 }
 
 double weather_ambient_tick(const dcsim_weather *w, int64_t unix_s, weather_clock *clk,
@@ -101,20 +110,8 @@ double weather_ambient_tick(const dcsim_weather *w, int64_t unix_s, weather_cloc
         clk->jan1 = dcsim_days_from_civil(y, 1, 1) * DCSIM_DAY_S;
         clk->next_jan1 = dcsim_days_from_civil(y + 1, 1, 1) * DCSIM_DAY_S;
     }
-    int64_t since = unix_s - clk->jan1, sod = since % DCSIM_DAY_S;
-    switch (w->kind) {
-    case DCSIM_WEATHER_SEASONAL: {
-        double doy_frac = (double)since / DCSIM_DAY_S;
-        double two_pi = 2.0 * M_PI;
-        return w->mean_c
-               + w->seasonal_amp_c * cos(two_pi * (doy_frac - w->hottest_doy) / 365.25)
-               + w->daily_amp_c * daily[sod / DCSIM_HOUR_S];
-    }
-    case DCSIM_WEATHER_TRACE:
-        return w->trace_c[(uint64_t)(since / DCSIM_HOUR_S) % w->n_trace];
-    default:
-        return weather_ambient_c(w, unix_s);
-    }
+    int64_t since = unix_s - clk->jan1;
+    return ambient_at(w, since, daily[(since % DCSIM_DAY_S) / DCSIM_HOUR_S]);
 }
 
 double weather_hourly(const double *v, uint32_t n, int64_t unix_s)

@@ -81,12 +81,10 @@ double dcsim_world_plan_seconds(const dcsim_world *w);
 /* Before dcsim_world_run: keep no event log (a run whose events.csv is never written). */
 void dcsim_world_no_events(dcsim_world *w);
 
-/* Before dcsim_world_run: run the planned twin after the run rather than beside it on a
- * second thread (a Monte Carlo's threads are busy already; the numbers are the same). */
-void dcsim_world_plan_after(dcsim_world *w);
-
 /* Before dcsim_world_run: keep the planned twin's net series (dcsim_world_plan_net), which
- * runs it to the horizon; otherwise it stops after the last milestone's date. */
+ * runs it to the horizon; otherwise it stops after the last milestone's date. With this or
+ * the next, the twin runs after the run (a Monte Carlo's threads are busy already), else
+ * beside it on a second thread; the numbers are the same. */
 void dcsim_world_plan_series(dcsim_world *w);
 
 /* Before dcsim_world_run: the twin need not track its own milestones (plan_date) nor sample

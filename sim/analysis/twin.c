@@ -82,10 +82,11 @@ static bool plan_is_run(const dcsim_scenario *sc)
     return true;
 }
 
-bool twin_wanted(const dcsim_world *w)
+twin_kind twin_of(const dcsim_world *w)
 {
-    return !w->no_plan && w->model->fix_kind < 0 && !w->model->fix_all && !w->milestones_only &&
-           !plan_is_run(w->sc);
+    if (w->no_plan || w->model->fix_kind >= 0 || w->model->fix_all || w->milestones_only)
+        return TWIN_NONE;
+    return plan_is_run(w->sc) ? TWIN_SELF : TWIN_RUN;
 }
 
 /* The net (USD) per sample row of a run, from its series. */
@@ -167,8 +168,8 @@ static void *twin_thread(void *arg)
 
 dcsim_status twin_start(dcsim_world *w, dcsim_diag *d)
 {
-    if (w->twin_serial || w->plan_series || w->quiet_twin)
-        return DCSIM_OK;
+    if (w->plan_series || w->quiet_twin)
+        return DCSIM_OK;        /* a Monte Carlo's: its threads are busy, it runs after */
     twin_beside *b = calloc(1, sizeof *b);
     if (!b)
         return dcsim_diag_set(d, DCSIM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -304,10 +305,8 @@ static dcsim_status price(dcsim_world *w, dcsim_world *p, double net_end, dcsim_
 
 dcsim_status twin_finish(dcsim_world *w, double net_end, dcsim_diag *d)
 {
-    if (!twin_wanted(w))
-        return w->no_plan || w->model->fix_kind >= 0 || w->model->fix_all || w->milestones_only
-                   ? DCSIM_OK
-                   : plan_of_itself(w, d);
+    if (w->twin != TWIN_RUN)
+        return w->twin == TWIN_SELF ? plan_of_itself(w, d) : DCSIM_OK;
     double t0 = dcsim_wall_s();
     dcsim_world *p;
     dcsim_status st = DCSIM_OK;

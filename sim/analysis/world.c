@@ -119,7 +119,8 @@ void dcsim_world_milestones_only(dcsim_world *w)
 dcsim_status dcsim_world_run(dcsim_world *w, dcsim_diag *d)
 {
     const dcsim_scenario *sc = w->sc;
-    if (twin_wanted(w)) {
+    w->twin = twin_of(w);
+    if (w->twin == TWIN_RUN) {
         dcsim_status st = twin_start(w, d);
         if (st)
             return st;
@@ -313,9 +314,4 @@ void dcsim_world_no_events(dcsim_world *w)
 double dcsim_world_plan_seconds(const dcsim_world *w)
 {
     return w->plan_wall_s;
-}
-
-void dcsim_world_plan_after(dcsim_world *w)
-{
-    w->twin_serial = true;
 }

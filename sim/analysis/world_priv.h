@@ -33,7 +33,7 @@ struct dcsim_world {
     bool sync_done;
     int64_t sync_last;
     bool quiet_twin;            /* this run's twin is to be quiet */
-    bool twin_serial;           /* its twin runs after it (a Monte Carlo's threads are busy) */
+    int twin;                   /* twin_kind, decided when the run starts */
     double plan_wall_s;         /* wall-clock seconds its twin took (serial) */
     /* A twin running beside the run on another thread (twin.c): the run posts its progress
      * and milestone times to sync, the twin reads them (the twin's sync is the run's). */
@@ -46,10 +46,12 @@ bool world_all_reached(const dcsim_world *w);
 
 /* ---- twin.c: the planned twin (docs/model.md, Economics) ---- */
 
-/* Whether the run needs a twin: it prices its slip and its plan is not itself. */
-bool twin_wanted(const dcsim_world *w);
-/* Before the run: start its twin on a thread beside it, unless the run asked for a serial
- * twin (a Monte Carlo's threads are busy). */
+/* What prices the run's slip: nothing (a twin, a re-run, a sweep), the run itself (its plan
+ * is the run: every buildout draw fixed, no risk), or a twin. */
+typedef enum twin_kind { TWIN_NONE, TWIN_SELF, TWIN_RUN } twin_kind;
+twin_kind twin_of(const dcsim_world *w);
+/* Before the run (twin TWIN_RUN): start its twin on a thread beside it, unless it is a Monte
+ * Carlo's (quiet or keeping its series), which runs after it. */
 dcsim_status twin_start(dcsim_world *w, dcsim_diag *d);
 /* The run handled every event up to t: post its milestones and its progress. */
 void twin_post(dcsim_world *w, int64_t t);

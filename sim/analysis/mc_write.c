@@ -22,6 +22,20 @@ static void date_or_empty(dcsim_csvw *w, const dcsim_scenario *sc, double t)
     dcsim_csvw_str(w, dcsim_format_date(sc->start_unix + (int64_t)llround(t), buf, sizeof buf));
 }
 
+static void cols(dcsim_csvw *w, const char *const *names, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        dcsim_csvw_str(w, names[k]);
+}
+
+/* A column named after an element: "NAME_SUFFIX". */
+static void named_col(dcsim_csvw *w, const char *name, const char *suffix)
+{
+    char col[160];
+    snprintf(col, sizeof col, "%s_%s", name, suffix);
+    dcsim_csvw_str(w, col);
+}
+
 static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *d)
 {
     const dcsim_scenario *sc = mc->sc;
@@ -30,30 +44,19 @@ static dcsim_status write_runs(const dcsim_mc *mc, const char *dir, dcsim_diag *
         return d->status;
     dcsim_csvw_str(w, "replication");
     for (uint32_t i = 0; i < sc->n_milestones; i++) {
-        char col[160];
-        snprintf(col, sizeof col, "%s_date", sc->milestones[i].name);
-        dcsim_csvw_str(w, col);
-        snprintf(col, sizeof col, "%s_slip_days", sc->milestones[i].name);
-        dcsim_csvw_str(w, col);
+        named_col(w, sc->milestones[i].name, "date");
+        named_col(w, sc->milestones[i].name, "slip_days");
     }
     static const char *const tot[] = {"stranded_rack_days", "facility_mwh", "gpu_hours_busy",
                                       "train_pflop_done", "train_goodput"};
-    for (size_t k = 0; k < 5; k++)
-        dcsim_csvw_str(w, tot[k]);
-    for (uint32_t j = 0; j < sc->n_jobs; j++) {
-        char col[160];
-        snprintf(col, sizeof col, "%s_finish", sc->jobs[j].name);
-        dcsim_csvw_str(w, col);
-    }
+    cols(w, tot, sizeof tot / sizeof *tot);
+    for (uint32_t j = 0; j < sc->n_jobs; j++)
+        named_col(w, sc->jobs[j].name, "finish");
     static const char *const money[] = {"capex_musd", "stranded_cost_musd", "energy_cost_musd",
                                         "value_delivered_musd", "slip_cost_musd"};
-    for (size_t k = 0; k < 5; k++)
-        dcsim_csvw_str(w, money[k]);
-    for (uint32_t i = 0; i < sc->n_milestones; i++) {
-        char col[160];
-        snprintf(col, sizeof col, "%s_slip_cost_musd", sc->milestones[i].name);
-        dcsim_csvw_str(w, col);
-    }
+    cols(w, money, sizeof money / sizeof *money);
+    for (uint32_t i = 0; i < sc->n_milestones; i++)
+        named_col(w, sc->milestones[i].name, "slip_cost_musd");
     dcsim_csvw_endrow(w);
     for (uint64_t r = 0; r < mc->n; r++) {
         const rep_result *rr = &mc->rep[r];

@@ -88,32 +88,37 @@ void report_date_cell(page *p, const char *s)
     report_out(p, "<td>%.10s</td>", s);
 }
 
-void report_pct_cell(page *p, const char *s)
+/* The number a CSV field holds; false for an empty (or non-numeric) field. */
+static bool number(const char *s, double *v)
 {
     char *end;
-    double v = strtod(s, &end);
-    if (end == s)
-        report_out(p, "<td></td>");
-    else
+    *v = strtod(s, &end);
+    return end != s;
+}
+
+void report_pct_cell(page *p, const char *s)
+{
+    double v;
+    if (number(s, &v))
         report_out(p, "<td class=\"num\">%.0f%%</td>", 100 * v);
+    else
+        report_out(p, "<td></td>");
 }
 
 void report_days_cell(page *p, const char *s)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s)
-        report_out(p, "<td class=\"num\">never</td>");
-    else
+    double v;
+    if (number(s, &v))
         report_out(p, "<td class=\"num\">%+.1f d</td>", v);
+    else
+        report_out(p, "<td class=\"num\">never</td>");
 }
 
 /* Millions of US dollars as "$816M" or "$2.67B" into buf; "" for an empty field. */
 const char *report_money(const char *s, char *buf, size_t n)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s)
+    double v;
+    if (!number(s, &v))
         snprintf(buf, n, "%s", "");
     else if (fabs(v) >= 1000)
         snprintf(buf, n, "%s$%.2fB", v < 0 ? "&minus;" : "", fabs(v) / 1000);

@@ -52,13 +52,8 @@ static dcsim_scenario *load_variant(const char *const *from, const char *const *
         free(text);
         text = grown;
     }
-    char *dir = tu_mkdtemp();
     char path[4200];
-    snprintf(path, sizeof path, "%s/risk.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    char *dir = tu_write_temp("risk.yaml", text, path, sizeof path);
     free(text);
     dcsim_scenario *sc = NULL;
     dcsim_diag d;
@@ -76,9 +71,12 @@ static dcsim_scenario *load_with(const char *const *sets, size_t n_sets)
     return load_variant(NULL, NULL, 0, sets, n_sets);
 }
 
+/* A risk that fires for certain at the start. */
+#define AT_ONCE "    probability: 1\n    window: [0d, 0d]\n"
+
 /* The body of the risk `slip` in risk-delay.yaml, which a test may replace whole. */
 #define SLIP_BODY                                                                           \
-    "    probability: 1\n    window: [0d, 0d]\n    hits: grid.permit\n    delay: 90d\n"     \
+    AT_ONCE "    hits: grid.permit\n    delay: 90d\n"                                       \
     "    driver: market\n    mitigation: {cost: 5e6, probability: 0.1, delay: 30d}"
 
 /* risk-delay.yaml with `slip` given `body` instead. */
@@ -141,8 +139,7 @@ static void certain_delay_moves_milestone(void **state)
 static void site_delayed_as_a_whole(void **state)
 {
     (void)state;
-    dcsim_scenario *sc = load_slip("    probability: 1\n    window: [0d, 0d]\n"
-                                   "    hits: risk-delay\n    delay: 90d");
+    dcsim_scenario *sc = load_slip(AT_ONCE "    hits: risk-delay\n    delay: 90d");
     assert_int_equal(sc->risks[0].n_hits, 3);      /* grid, grid.permit, hall */
     assert_int_equal(run(sc, 0, -1).lit, PLAN + 90 * DAY);
     dcsim_scenario_free(sc);
@@ -284,8 +281,7 @@ static void switched_off_changes_nothing_else(void **state)
 static void cancellation_stops_the_milestone(void **state)
 {
     (void)state;
-    dcsim_scenario *sc = load_slip("    probability: 1\n    window: [0d, 0d]\n"
-                                   "    hits: grid.permit\n    cancel: true");
+    dcsim_scenario *sc = load_slip(AT_ONCE "    hits: grid.permit\n    cancel: true");
     outcome o = run(sc, 0, -1);
     assert_true(o.fired[0]);
     assert_int_equal(o.lit, -1);
@@ -384,7 +380,7 @@ static void delivery_cut_slows_the_racks(void **state)
     (void)state;
     const char *from[] = {"    per_month: 100000", "when: racks_energized >= 50", SLIP_BODY};
     const char *to[] = {"    per_month: 30", "when: racks_delivered >= 50",
-                        "    probability: 1\n    window: [0d, 0d]\n    hits: hall-racks\n"
+                        AT_ONCE "    hits: hall-racks\n"
                         "    delivery_cut: {share: 0.5}"};
     dcsim_scenario *cut = load_variant(from, to, 3, NULL, 0);
     const char *off[] = {"risks.slip.probability=0"};

@@ -27,13 +27,8 @@ static dcsim_scenario *load_src(const char *rel, const char *const *sets, size_t
 /* Write text to a scratch file and load it, expecting failure; returns the diagnostic. */
 static dcsim_diag load_text_fail(const char *text, const char *const *sets, size_t n)
 {
-    char *dir = tu_mkdtemp();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/s.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    char path[4200];
+    char *dir = tu_write_temp("s.yaml", text, path, sizeof path);
     dcsim_diag d;
     dcsim_scenario *sc = NULL;
     dcsim_status st = dcsim_scenario_load(path, sets, n, false, 0, &sc, &d);

@@ -30,6 +30,17 @@ char *tu_mkdtemp(void)
     return out;
 }
 
+char *tu_write_temp(const char *name, const char *text, char *path, size_t n)
+{
+    char *dir = tu_mkdtemp();
+    assert_true((size_t)snprintf(path, n, "%s/%s", dir, name) < n);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    return dir;
+}
+
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb, (void)flag, (void)ftw;

@@ -12,6 +12,9 @@
 
 /* A fresh directory under $TMPDIR (or /tmp); the caller frees the string after rm_tree. */
 char *tu_mkdtemp(void);
+/* Write text to dir/name in a new scratch directory; returns the directory (free it, and
+ * tu_rm_tree it) and the file's path in path. */
+char *tu_write_temp(const char *name, const char *text, char *path, size_t n);
 /* Remove a directory tree (best effort). */
 void tu_rm_tree(const char *path);
 

@@ -72,3 +72,8 @@ void dcsim_mc_slip_cost(const dcsim_mc *mc, uint32_t ms, double q[3])
     }
     free(v);
 }
+
+uint64_t dcsim_mc_cost_runs(const dcsim_mc *mc)
+{
+    return mc->cost_runs < mc->n ? mc->cost_runs : mc->n;
+}

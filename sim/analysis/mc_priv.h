@@ -104,6 +104,16 @@ void mc_rep_slots(dcsim_mc *mc, uint64_t rep);
 /* Record a replication's failure; the first one is kept (thread-safe). */
 void mc_fail(dcsim_mc *mc, const dcsim_diag *d);
 
+/* ---- the bands (mc_bands.c) ---- */
+
+/* Add replication rep's series to the bands (exact values or histogram counts). */
+void mc_record_series(dcsim_mc *mc, uint64_t rep, const dcsim_world *w);
+/* Upper bounds of each series for the histograms: nothing can exceed what is built. */
+void mc_hist_bounds(dcsim_mc *mc);
+/* P10/P50/P90 and the mean of every series at every step (mc->band); false when out of
+ * memory. */
+bool mc_reduce_bands(dcsim_mc *mc);
+
 /* ---- the economics (mc_costs.c) ---- */
 
 /* Keep replication rep's cost of slip per milestone, and for the first driver_runs

@@ -308,7 +308,7 @@ void dcsim_recorder_check(dcsim_recorder *rec, const dcsim_model *m, int64_t now
 
 /* ---- writers ---- */
 
-static void date_field(dcsim_csvw *w, const dcsim_scenario *sc, int64_t t)
+void recorder_date_field(dcsim_csvw *w, const dcsim_scenario *sc, int64_t t)
 {
     char buf[32];
     dcsim_csvw_str(w, dcsim_format_date(sc->start_unix + t, buf, sizeof buf));
@@ -327,7 +327,7 @@ static dcsim_status write_timeseries(const dcsim_recorder *rec, const char *dir,
     for (uint32_t r = 0; r < rec->row; r++) {
         const double *row = &rec->data[(size_t)r * rec->n_cols];
         dcsim_csvw_i64(w, rec->time_s[r]);
-        date_field(w, rec->sc, rec->time_s[r]);
+        recorder_date_field(w, rec->sc, rec->time_s[r]);
         for (uint32_t c = 0; c < rec->n_cols; c++)
             dcsim_csvw_f64(w, row[c], col_decimals(c));
         dcsim_csvw_endrow(w);
@@ -346,7 +346,7 @@ static dcsim_status write_events(const dcsim_recorder *rec, const dcsim_eventlog
     for (size_t i = 0; i < log->len; i++) {
         const dcsim_logline *l = &log->lines[i];
         dcsim_csvw_i64(w, l->time_s);
-        date_field(w, rec->sc, l->time_s);
+        recorder_date_field(w, rec->sc, l->time_s);
         dcsim_csvw_str(w, l->event);
         dcsim_csvw_str(w, l->element);
         dcsim_csvw_str(w, l->detail);
@@ -369,9 +369,9 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
         dcsim_csvw_str(w, ms->name);
         dcsim_csvw_str(w, dcsim_metric_name(ms->metric));
         dcsim_csvw_f64(w, ms->threshold, 3);
-        date_field(w, rec->sc, ms->planned_s);
+        recorder_date_field(w, rec->sc, ms->planned_s);
         if (rec->ms_time[i] >= 0) {
-            date_field(w, rec->sc, rec->ms_time[i]);
+            recorder_date_field(w, rec->sc, rec->ms_time[i]);
             dcsim_csvw_f64(w, (double)(rec->ms_time[i] - ms->planned_s) / 86400.0, 3);
             dcsim_csvw_str(w, "true");
             dcsim_csvw_str(w, rec->ms_cause[i]);
@@ -392,7 +392,7 @@ static dcsim_status write_milestones(const dcsim_recorder *rec, const char *dir,
             dcsim_csvw_empty(w);
         /* ... which reached it here: every duration at its mean, no risk firing */
         if (rec->ms_plan_time[i] >= 0)
-            date_field(w, rec->sc, rec->ms_plan_time[i]);
+            recorder_date_field(w, rec->sc, rec->ms_plan_time[i]);
         else
             dcsim_csvw_empty(w);
         dcsim_csvw_endrow(w);
@@ -454,18 +454,20 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
     recorder_metric_row(w, "throttled_it_mwh", m->throttle_it_j / 3.6e9, 3, "MWh");
     recorder_metric_row(w, "battery_discharged_mwh", m->battery_out_j / 3.6e9, 3, "MWh");
     recorder_metric_row(w, "generation_availability",
-               m->unit_online_s > 0 ? m->unit_up_s / m->unit_online_s : NAN, 6, "fraction");
+                        m->unit_online_s > 0 ? m->unit_up_s / m->unit_online_s : NAN, 6,
+                        "fraction");
     recorder_metric_row(w, "gpu_availability",
-               m->gpu_lit_s > 0 ? 1.0 - m->gpu_down_s / m->gpu_lit_s : NAN, 6, "fraction");
+                        m->gpu_lit_s > 0 ? 1.0 - m->gpu_down_s / m->gpu_lit_s : NAN, 6, "fraction");
     recorder_metric_row(w, "gpu_hours_energized", m->gpu_lit_s / 3600.0, 1, "GPU-hours");
     recorder_metric_row(w, "gpu_hours_busy", m->gpu_busy_s / 3600.0, 1, "GPU-hours");
     recorder_metric_row(w, "gpu_hours_idle", m->gpu_idle_s / 3600.0, 1, "GPU-hours");
     recorder_metric_row(w, "gpus_failed", (double)m->gpus_failed_total, 0, "GPUs");
     recorder_metric_row(w, "job_interruptions", (double)m->interruptions, 0, "interruptions");
     recorder_metric_row(w, "stuck_gpu_hours", m->gpu_stuck_s / 3600.0, 3, "GPU-hours");
-    recorder_metric_row(w, "inference_served_gpu_hours", m->inference_served_s / 3600.0, 1, "GPU-hours");
+    recorder_metric_row(w, "inference_served_gpu_hours", m->inference_served_s / 3600.0, 1,
+                        "GPU-hours");
     recorder_metric_row(w, "inference_unserved_gpu_hours", m->inference_unserved_s / 3600.0, 1,
-               "GPU-hours");
+                        "GPU-hours");
     recorder_metric_row(w, "train_pflop_done", workload_flop_done(m) / 1e15, 3, "PFLOP");
     recorder_metric_row(w, "train_goodput", workload_goodput(m), 6, "fraction");
     recorder_metric_row(w, "gpus_planned", (double)sc->n_gpus, 0, "GPUs");
@@ -477,7 +479,7 @@ static dcsim_status write_summary(const dcsim_recorder *rec, const dcsim_model *
     int64_t t = first_time(rec, COL_RACKS_ENERGIZED, sc->n_racks > 0 ? (double)sc->n_racks : 1);
     dcsim_csvw_str(w, "all_racks_energized_date");
     if (t >= 0 && sc->n_racks > 0)
-        date_field(w, sc, t);
+        recorder_date_field(w, sc, t);
     else
         dcsim_csvw_empty(w);
     dcsim_csvw_str(w, "date");
@@ -514,91 +516,6 @@ static dcsim_status write_meta(const dcsim_recorder *rec, uint64_t replication,
     return dcsim_csvw_close(w, d);
 }
 
-static dcsim_status write_jobs(const dcsim_recorder *rec, const dcsim_model *m,
-                               const char *dir, dcsim_diag *d)
-{
-    const dcsim_scenario *sc = rec->sc;
-    dcsim_csvw *w = dcsim_csvw_open_in(dir, "jobs.csv", d);
-    if (!w)
-        return d->status;
-    static const char *const head[] = {
-        "job", "state", "start", "finish", "gpus", "flop_total", "flop_done", "progress",
-        "gpu_hours", "goodput", "failures", "lost_gpu_hours", "checkpoint_interval_s",
-        "step_efficiency"};
-    dcsim_csvw_row(w, head, sizeof head / sizeof *head);
-    for (uint32_t i = 0; i < sc->n_jobs; i++) {
-        dcsim_job_report r;
-        workload_job_row(m, i, &r);
-        dcsim_csvw_str(w, sc->jobs[i].name);
-        dcsim_csvw_str(w, r.state);
-        if (r.started >= 0)
-            date_field(w, sc, r.started);
-        else
-            dcsim_csvw_empty(w);
-        if (r.finished >= 0)
-            date_field(w, sc, r.finished);
-        else
-            dcsim_csvw_empty(w);
-        dcsim_csvw_i64(w, sc->jobs[i].gpus);
-        dcsim_csvw_f64(w, sc->jobs[i].total_flop, 0);
-        dcsim_csvw_f64(w, r.flop_done, 0);
-        dcsim_csvw_f64(w, r.flop_done / sc->jobs[i].total_flop, 6);
-        dcsim_csvw_f64(w, r.gpu_hours, 1);
-        dcsim_csvw_f64(w, r.goodput, 6);
-        dcsim_csvw_i64(w, r.failures);
-        dcsim_csvw_f64(w, r.lost_gpu_hours, 1);
-        dcsim_csvw_i64(w, r.checkpoint_interval_s);
-        dcsim_csvw_f64(w, r.step_efficiency, 6);
-        dcsim_csvw_endrow(w);
-    }
-    return dcsim_csvw_close(w, d);
-}
-
-/* The activity network as it ran: one row per stage, source pipeline, equipment item and
- * building, for the Gantt chart (plots/gantt.gp). */
-static dcsim_status write_activities(const dcsim_recorder *rec, const dcsim_model *m,
-                                     const char *dir, dcsim_diag *d)
-{
-    const dcsim_scenario *sc = rec->sc;
-    dcsim_csvw *w = dcsim_csvw_open_in(dir, "activities.csv", d);
-    if (!w)
-        return d->status;
-    static const char *const head[] = {"activity", "kind", "state", "start", "finish",
-                                       "start_s", "finish_s", "days", "planned_days"};
-    dcsim_csvw_row(w, head, sizeof head / sizeof *head);
-    for (uint32_t a = 0; a < sc->n_activities; a++) {
-        const dcsim_activity *act = &sc->activities[a];
-        int64_t s = m->act_start[a], f = m->act_finish[a];
-        dcsim_csvw_str(w, act->name);
-        dcsim_csvw_str(w, activity_kind_word(act->kind));
-        dcsim_csvw_str(w, m->act_failed[a] ? "failed" : f >= 0 ? "done" : s >= 0 ? "running"
-                                                                                 : "waiting");
-        if (s >= 0)
-            date_field(w, sc, s);
-        else
-            dcsim_csvw_empty(w);
-        if (f >= 0)
-            date_field(w, sc, f);
-        else
-            dcsim_csvw_empty(w);
-        if (s >= 0)
-            dcsim_csvw_i64(w, s);
-        else
-            dcsim_csvw_empty(w);
-        if (f >= 0)
-            dcsim_csvw_i64(w, f);
-        else
-            dcsim_csvw_empty(w);
-        if (s >= 0 && f >= 0)
-            dcsim_csvw_f64(w, (double)(f - s) / 86400.0, 3);
-        else
-            dcsim_csvw_empty(w);
-        dcsim_csvw_f64(w, dcsim_dist_mean(&act->duration) / 86400.0, 3);
-        dcsim_csvw_endrow(w);
-    }
-    return dcsim_csvw_close(w, d);
-}
-
 dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *m,
                                   const dcsim_eventlog *log, uint64_t events_handled,
                                   uint64_t replication, const char *dir,
@@ -614,8 +531,8 @@ dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *
     if (!st)
         st = write_meta(rec, replication, dir, command_line, d);
     if (!st)
-        st = write_jobs(rec, m, dir, d);
+        st = recorder_write_jobs(rec, m, dir, d);
     if (!st)
-        st = write_activities(rec, m, dir, d);
+        st = recorder_write_activities(rec, m, dir, d);
     return st;
 }

@@ -51,6 +51,15 @@ dcsim_status dcsim_recorder_write(const dcsim_recorder *rec, const dcsim_model *
                                   uint64_t replication, const char *dir,
                                   const char *command_line, dcsim_diag *d);
 
+/* A time (seconds from the start) as its ISO date in one field. */
+void recorder_date_field(dcsim_csvw *w, const dcsim_scenario *sc, int64_t t);
+
+/* jobs.csv and activities.csv (tables.c). */
+dcsim_status recorder_write_jobs(const dcsim_recorder *rec, const dcsim_model *m,
+                                 const char *dir, dcsim_diag *d);
+dcsim_status recorder_write_activities(const dcsim_recorder *rec, const dcsim_model *m,
+                                       const char *dir, dcsim_diag *d);
+
 /* One "metric,value,unit" row of summary.csv. */
 void recorder_metric_row(dcsim_csvw *w, const char *metric, double v, int decimals,
                          const char *unit);

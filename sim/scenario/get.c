@@ -213,6 +213,29 @@ dcsim_status scn_month_day(scn_ctx *c, const dcsim_ynode *n, const char *path, u
     return DCSIM_OK;
 }
 
+dcsim_status scn_pick(scn_ctx *c, const dcsim_ynode *n, const char *path, const char *what,
+                      uint32_t count, scn_name_fn name, const void *arg, long *out)
+{
+    TRY(scn_need_scalar(c, n, path));
+    for (uint32_t k = 0; k < count; k++)
+        if (strcmp(name(c->sc, k, arg), n->scalar) == 0) {
+            *out = (long)k;
+            return DCSIM_OK;
+        }
+    const char **names = malloc((size_t)count * sizeof *names + 1);
+    if (!names)
+        return OOM(c);
+    for (uint32_t k = 0; k < count; k++)
+        names[k] = name(c->sc, k, arg);
+    const char *hint = dcsim_did_you_mean(n->scalar, names, count);
+    dcsim_status st = hint ? scn_fail(c, n, path, "'%s' is not %s (did you mean '%s'?)",
+                                      n->scalar, what, hint)
+                           : scn_fail(c, n, path, "'%s' is not %s of this scenario", n->scalar,
+                                      what);
+    free(names);
+    return st;
+}
+
 dcsim_status scn_ref_in(scn_ctx *c, const dcsim_ynode *n, const char *path,
                         const dcsim_ynode *sec, const char *what, uint32_t *out)
 {

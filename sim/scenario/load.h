@@ -95,6 +95,13 @@ dcsim_status scn_month_day(scn_ctx *c, const dcsim_ynode *n, const char *path, u
 dcsim_status scn_ref_in(scn_ctx *c, const dcsim_ynode *n, const char *path,
                         const dcsim_ynode *sec, const char *what, uint32_t *out);
 
+/* The element named by scalar n among the count that name(sc, k, arg) gives (rack models,
+ * sources, deliveries...): its index in *out, or a failure "'x' is not WHAT" with a
+ * did-you-mean when a name is close. */
+typedef const char *(*scn_name_fn)(const dcsim_scenario *sc, uint32_t k, const void *arg);
+dcsim_status scn_pick(scn_ctx *c, const dcsim_ynode *n, const char *path, const char *what,
+                      uint32_t count, scn_name_fn name, const void *arg, long *out);
+
 /* An hourly series from the CSV file named by map's `file_key` (relative to the scenario),
  * column `col_key` (default default_col), values in [lo, hi]; copied into the arena. */
 dcsim_status scn_hourly(scn_ctx *c, const dcsim_ynode *map, const char *file_key,

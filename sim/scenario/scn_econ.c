@@ -4,7 +4,6 @@
  * docs/model.md (Economics). Loaded after racks and jobs, which it names. */
 #include "scenario/load.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "dcsim/units.h"
@@ -24,27 +23,28 @@
 /* Prices may be large but stay finite and printable in MUSD with room to spare. */
 #define USD_MAX 1e13
 
-static const char *rack_name(const dcsim_scenario *sc, uint32_t k)
+static const char *rack_name(const dcsim_scenario *sc, uint32_t k, const void *arg)
 {
+    (void)arg;
     return sc->rack_models[k].name;
 }
 
-static const char *source_name(const dcsim_scenario *sc, uint32_t k)
+static const char *source_name(const dcsim_scenario *sc, uint32_t k, const void *arg)
 {
+    (void)arg;
     return sc->sources[k].name;
 }
 
-static const char *job_name(const dcsim_scenario *sc, uint32_t k)
+static const char *job_name(const dcsim_scenario *sc, uint32_t k, const void *arg)
 {
+    (void)arg;
     return sc->jobs[k].name;
 }
 
 /* A map of named values (`rack_capex`, `job_value_per_day`): each key names one of the n
  * elements name() gives; its value in [0, USD_MAX] goes to out[index]. */
 static dcsim_status named_usd(scn_ctx *c, const dcsim_ynode *econ, const char *key,
-                              const char *what,
-                              const char *(*name)(const dcsim_scenario *, uint32_t),
-                              uint32_t n, double *out)
+                              const char *what, scn_name_fn name, uint32_t n, double *out)
 {
     const dcsim_ynode *sec;
     char path[SCN_PATH];
@@ -56,25 +56,8 @@ static dcsim_status named_usd(scn_ctx *c, const dcsim_ynode *econ, const char *k
         const dcsim_ynode *k = sec->pairs[i].key;
         char sub[SCN_PATH];
         scn_join(sub, sizeof sub, path, k->scalar);
-        long found = -1;
-        const char **cand = malloc((size_t)n * sizeof *cand + 1);
-        if (!cand)
-            return OOM(c);
-        for (uint32_t j = 0; j < n; j++) {
-            cand[j] = name(c->sc, j);
-            if (strcmp(cand[j], k->scalar) == 0)
-                found = (long)j;
-        }
-        if (found < 0) {
-            const char *hint = dcsim_did_you_mean(k->scalar, cand, n);
-            dcsim_status st = hint ? scn_fail(c, k, sub, "'%s' is not %s (did you mean "
-                                                         "'%s'?)", k->scalar, what, hint)
-                                   : scn_fail(c, k, sub, "'%s' is not %s of this scenario",
-                                              k->scalar, what);
-            free(cand);
-            return st;
-        }
-        free(cand);
+        long found;
+        TRY(scn_pick(c, k, sub, what, n, name, NULL, &found));
         TRY(scn_number(c, sec->pairs[i].value, sub, 0, USD_MAX, &out[found]));
     }
     return DCSIM_OK;

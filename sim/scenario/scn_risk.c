@@ -39,6 +39,11 @@ static const char *target_name(const dcsim_scenario *sc, bool capacity, uint32_t
     return k < sc->n_sources ? sc->sources[k].name : sc->buildings[k - sc->n_sources].name;
 }
 
+static const char *target_at(const dcsim_scenario *sc, uint32_t k, const void *capacity)
+{
+    return target_name(sc, *(const bool *)capacity, k);
+}
+
 /* What a capacity loss (a source, or a building as n_sources + b) or a delivery cut (a
  * delivery) names, with a did-you-mean. */
 static dcsim_status named_in(scn_ctx *c, const dcsim_ynode *item, const char *path,
@@ -46,25 +51,8 @@ static dcsim_status named_in(scn_ctx *c, const dcsim_ynode *item, const char *pa
 {
     const dcsim_scenario *sc = c->sc;
     uint32_t n = capacity ? sc->n_sources + sc->n_buildings : sc->n_deliveries;
-    TRY(scn_need_scalar(c, item, path));
-    for (uint32_t k = 0; k < n; k++)
-        if (strcmp(target_name(sc, capacity, k), item->scalar) == 0) {
-            *out = (long)k;
-            return DCSIM_OK;
-        }
-    const char **names = malloc((size_t)n * sizeof *names + 1);
-    if (!names)
-        return OOM(c);
-    for (uint32_t k = 0; k < n; k++)
-        names[k] = target_name(sc, capacity, k);
-    const char *hint = dcsim_did_you_mean(item->scalar, names, n);
-    const char *what = capacity ? "a power source or a building" : "a delivery";
-    dcsim_status st = hint ? scn_fail(c, item, path, "'%s' is not %s (did you mean '%s'?)",
-                                      item->scalar, what, hint)
-                           : scn_fail(c, item, path, "'%s' is not %s of this scenario",
-                                      item->scalar, what);
-    free(names);
-    return st;
+    return scn_pick(c, item, path, capacity ? "a power source or a building" : "a delivery", n,
+                    target_at, &capacity, out);
 }
 
 /* The site of activity a, or UINT32_MAX (an equipment item belongs to no site). */
